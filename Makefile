@@ -1,0 +1,24 @@
+# Switchboard — the two commands a newcomer needs:
+#   make run    install what is missing, start a private Postgres, build, seed, serve on :3000
+#   make test   the same installs, then fmt, clippy (ssr + wasm), unit/integration and browser tests
+.PHONY: run test setup db-start db-stop db-reset e2e fmt
+
+run:
+	@scripts/run.sh
+
+test:
+	@scripts/test.sh
+
+setup:
+	@scripts/setup.sh
+
+# The private development database (see README: "Data directory").
+db-start:
+	@scripts/pg.sh start dev
+db-stop:
+	@scripts/pg.sh stop dev
+db-reset:
+	@scripts/pg.sh reset dev
+
+fmt:
+	cargo fmt --all

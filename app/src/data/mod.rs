@@ -1,0 +1,19 @@
+//! Data access, shared by the server functions (in this crate) and the JSON API (in `server`).
+//! Every query takes the caller's organization id and filters on it: nothing here can return
+//! another organization's rows.
+
+pub mod auth;
+pub mod calls;
+pub mod campaigns;
+pub mod contacts;
+mod error;
+
+pub use error::DataError;
+
+/// Largest page any list query returns.
+pub const MAX_PAGE_SIZE: i64 = 500;
+
+/// Clamp a requested page size into `1..=MAX_PAGE_SIZE`.
+pub fn clamp_limit(limit: Option<i64>, default: i64) -> i64 {
+    limit.unwrap_or(default).clamp(1, MAX_PAGE_SIZE)
+}

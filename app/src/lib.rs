@@ -1,0 +1,60 @@
+//! Switchboard's Leptos application: pages and components (SSR + hydrate), server functions,
+//! and — with the `ssr` feature — the data access both the pages and the JSON API use.
+
+pub mod api;
+pub mod components;
+#[cfg(feature = "ssr")]
+pub mod data;
+pub mod model;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+use pages::{
+    campaign_detail::CampaignDetailPage, campaigns::CampaignsPage, login::LoginPage,
+    not_found::NotFound,
+};
+
+/// The HTML document the server renders around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body class="bg-slate-50 antialiased">
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/switchboard.css" />
+        <Title formatter=|t: String| if t.is_empty() { "Switchboard".to_string() } else { format!("{t} · Switchboard") } />
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/login") view=LoginPage />
+                // Async: the status code (404 for another organization's campaign) and the
+                // whole page are ready before the first byte is sent.
+                <Route path=path!("/") view=CampaignsPage ssr=SsrMode::Async />
+                <Route path=path!("/campaigns/:id") view=CampaignDetailPage ssr=SsrMode::Async />
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,4 @@
+pub mod campaign_detail;
+pub mod campaigns;
+pub mod login;
+pub mod not_found;

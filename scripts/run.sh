@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# `make run`: install what is missing, start the private Postgres (unless DATABASE_URL is
+# set), build, load the demo data and serve on http://127.0.0.1:3000 with the dialer simulator.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+set -a; [ -f .env ] && . ./.env; set +a
+
+scripts/setup.sh
+if [ -z "${DATABASE_URL:-}" ]; then
+  eval "$(scripts/pg.sh start dev)"
+  trap 'scripts/pg.sh stop dev' EXIT
+fi
+
+cargo leptos build
+
+export SWITCHBOARD_ADDR=${SWITCHBOARD_ADDR:-127.0.0.1:3000}
+export SWITCHBOARD_SEED_DEMO=${SWITCHBOARD_SEED_DEMO:-on}
+export SWITCHBOARD_SIMULATOR=${SWITCHBOARD_SIMULATOR:-on}
+export LEPTOS_SITE_ROOT=${LEPTOS_SITE_ROOT:-target/site}
+
+cat <<MSG
+
+  Switchboard  →  http://$SWITCHBOARD_ADDR
+
+  Demo logins (password: switchboard-demo — demo data only):
+    operator@acme.example    organizer@acme.example    admin@acme.example
+    operator@globex.example  organizer@globex.example  admin@globex.example
+
+  Database:  DATABASE_URL=$DATABASE_URL
+             (psql "\$DATABASE_URL" reaches the same database)
+  Simulator: $SWITCHBOARD_SIMULATOR (SWITCHBOARD_SIMULATOR=off make run to turn it off)
+  Stop with Ctrl-C.
+
+MSG
+# Not exec: the EXIT trap above stops Postgres after the server has shut down.
+target/debug/server

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `make test`: formatting, lints (server and WASM builds), unit + integration tests against a
+# real Postgres (a fresh database per test), then browser tests against the real server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+
+scripts/setup.sh --test
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "clippy (server, ssr)"
+cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
+step "clippy (browser, hydrate)"
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+if [ -z "${DATABASE_URL:-}" ]; then
+  eval "$(scripts/pg.sh start test)"
+  trap 'scripts/pg.sh stop test' EXIT
+fi
+# Tests create (and drop) their own databases through this server.
+export TEST_DATABASE_URL=${TEST_DATABASE_URL:-$DATABASE_URL}
+
+step "unit and integration tests"
+cargo test -p app -p server --features app/ssr
+
+step "build the site"
+cargo leptos build
+
+step "browser tests"
+scripts/e2e.sh

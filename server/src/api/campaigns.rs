@@ -1,0 +1,159 @@
+use axum::extract::State;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use app::data::{
+    calls as call_data, campaigns as campaign_data, contacts as contact_data, MAX_PAGE_SIZE,
+};
+use app::model::{Call, CallStatus, CampaignSummary, Contact, Page};
+
+use crate::auth::extract::{ApiPath, ApiQuery, AuthUser};
+use crate::error::{ApiError, ErrorBody};
+use crate::state::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct CampaignList {
+    pub campaigns: Vec<CampaignSummary>,
+}
+
+/// Paging of list endpoints.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    /// 1 to 500, default 50.
+    limit: Option<i64>,
+    /// Rows to skip, default 0.
+    offset: Option<i64>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct CallsQuery {
+    /// Only calls in this status.
+    status: Option<CallStatus>,
+    /// 1 to 500, default 50.
+    limit: Option<i64>,
+    /// Rows to skip, default 0.
+    offset: Option<i64>,
+}
+
+fn paging(limit: Option<i64>, offset: Option<i64>) -> Result<(i64, i64), ApiError> {
+    let limit = limit.unwrap_or(50);
+    if !(1..=MAX_PAGE_SIZE).contains(&limit) {
+        return Err(ApiError::BadRequest(format!(
+            "limit must be between 1 and {MAX_PAGE_SIZE}, not {limit}"
+        )));
+    }
+    let offset = offset.unwrap_or(0);
+    if offset < 0 {
+        return Err(ApiError::BadRequest(format!(
+            "offset must not be negative, not {offset}"
+        )));
+    }
+    Ok((limit, offset))
+}
+
+/// Campaigns of the caller's organization, with progress and call counts.
+#[utoipa::path(
+    get, path = "/api/campaigns", tag = "campaigns",
+    responses((status = 200, body = CampaignList), (status = 401, body = ErrorBody)),
+    security(("bearer" = []))
+)]
+pub async fn list(
+    State(s): State<AppState>,
+    AuthUser(u): AuthUser,
+) -> Result<Json<CampaignList>, ApiError> {
+    let campaigns = campaign_data::list(&s.pool, u.organization_id).await?;
+    Ok(Json(CampaignList { campaigns }))
+}
+
+/// One campaign.
+#[utoipa::path(
+    get, path = "/api/campaigns/{id}", tag = "campaigns",
+    params(("id" = Uuid, Path, description = "Campaign id")),
+    responses(
+        (status = 200, body = CampaignSummary),
+        (status = 400, description = "Malformed id", body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 404, description = "No such campaign in your organization", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get(
+    State(s): State<AppState>,
+    AuthUser(u): AuthUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<CampaignSummary>, ApiError> {
+    Ok(Json(
+        campaign_data::get(&s.pool, u.organization_id, id).await?,
+    ))
+}
+
+/// Calls of a campaign, newest first.
+#[utoipa::path(
+    get, path = "/api/campaigns/{id}/calls", tag = "campaigns",
+    params(("id" = Uuid, Path, description = "Campaign id"), CallsQuery),
+    responses(
+        (status = 200, body = Page<Call>),
+        (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn calls(
+    State(s): State<AppState>,
+    AuthUser(u): AuthUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<CallsQuery>,
+) -> Result<Json<Page<Call>>, ApiError> {
+    let (limit, offset) = paging(q.limit, q.offset)?;
+    let page = call_data::list(&s.pool, u.organization_id, id, q.status, limit, offset).await?;
+    Ok(Json(page))
+}
+
+/// Contacts of a campaign, by name.
+#[utoipa::path(
+    get, path = "/api/campaigns/{id}/contacts", tag = "campaigns",
+    params(("id" = Uuid, Path, description = "Campaign id"), PageQuery),
+    responses(
+        (status = 200, body = Page<Contact>),
+        (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn contacts(
+    State(s): State<AppState>,
+    AuthUser(u): AuthUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> Result<Json<Page<Contact>>, ApiError> {
+    let (limit, offset) = paging(q.limit, q.offset)?;
+    Ok(Json(
+        contact_data::list(&s.pool, u.organization_id, id, limit, offset).await?,
+    ))
+}
+
+/// One call.
+#[utoipa::path(
+    get, path = "/api/calls/{id}", tag = "calls",
+    params(("id" = Uuid, Path, description = "Call id")),
+    responses(
+        (status = 200, body = Call),
+        (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn call(
+    State(s): State<AppState>,
+    AuthUser(u): AuthUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<Call>, ApiError> {
+    Ok(Json(call_data::get(&s.pool, u.organization_id, id).await?))
+}

@@ -1,0 +1,60 @@
+//! The JSON API under `/api`, documented at `/api/openapi.json`.
+
+mod campaigns;
+mod openapi;
+
+use axum::http::{Method, Uri};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+
+use crate::auth::{self, extract::AuthUser};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub use openapi::ApiDoc;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/auth/token",
+            post(auth::issue_token).delete(auth::revoke_token),
+        )
+        .route("/api/me", get(me))
+        .route("/api/campaigns", get(campaigns::list))
+        .route("/api/campaigns/{id}", get(campaigns::get))
+        .route("/api/campaigns/{id}/calls", get(campaigns::calls))
+        .route("/api/campaigns/{id}/contacts", get(campaigns::contacts))
+        .route("/api/calls/{id}", get(campaigns::call))
+        .route("/api/openapi.json", get(openapi::document))
+        .route("/api", get(not_found).post(not_found))
+        .route(
+            "/api/{*rest}",
+            get(not_found)
+                .post(not_found)
+                .put(not_found)
+                .delete(not_found)
+                .patch(not_found),
+        )
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+/// The signed-in user.
+#[utoipa::path(
+    get, path = "/api/me", tag = "auth",
+    responses(
+        (status = 200, body = app::model::CurrentUser),
+        (status = 401, body = crate::error::ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+async fn me(AuthUser(user): AuthUser) -> Json<app::model::CurrentUser> {
+    Json(user)
+}
+
+async fn not_found(uri: Uri) -> ApiError {
+    ApiError::NotFound(format!("no API endpoint at {}", uri.path()))
+}
+
+async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
+    ApiError::MethodNotAllowed(format!("{method} is not allowed on {}", uri.path()))
+}

@@ -1,0 +1,39 @@
+//! Extractors for API handlers.
+
+use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::request::Parts;
+
+use app::model::CurrentUser;
+
+use crate::error::ApiError;
+
+/// The signed-in user; 401 JSON when there is none.
+pub struct AuthUser(pub CurrentUser);
+
+impl<S: Send + Sync> FromRequestParts<S> for AuthUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        parts
+            .extensions
+            .get::<CurrentUser>()
+            .cloned()
+            .map(AuthUser)
+            .ok_or_else(ApiError::unauthenticated)
+    }
+}
+
+/// `axum::Json` whose rejections are `ApiError`s (400 bad JSON, 422 wrong fields, 415).
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+/// `axum::extract::Path` whose rejections are 400 `ApiError`s (e.g. a malformed id).
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
+
+/// `axum::extract::Query` whose rejections are 400 `ApiError`s.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);

@@ -1,0 +1,5 @@
+//! The demo: seed data, the dialer simulator, and small housekeeping jobs.
+
+pub mod housekeeping;
+pub mod seed;
+pub mod simulator;

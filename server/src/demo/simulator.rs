@@ -1,0 +1,329 @@
+//! The demo dialer: for every active campaign it keeps placing calls and moves them through
+//! QUEUED → RINGING → IN_PROGRESS → ENDED (or FAILED) at a realistic pace, by writing to
+//! Postgres like a real dialer would. With several server instances only one dials at a time:
+//! the one holding a Postgres advisory lock; another takes over if it goes away.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use sqlx::pool::PoolConnection;
+use sqlx::{PgPool, Postgres};
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+/// Advisory lock key held by the instance that runs the dialer.
+const LEADER_LOCK_KEY: i64 = 0x5357_4244_4941_4c00; // "SWBDIAL\0"
+/// How often a standby instance tries to become the dialer.
+const STANDBY_RETRY: Duration = Duration::from_secs(5);
+/// How often the dialer adopts active calls it did not place (e.g. written with psql).
+const ADOPT_INTERVAL: Duration = Duration::from_secs(30);
+
+#[derive(Clone, Debug)]
+pub struct SimulatorConfig {
+    /// New calls per second, per organization.
+    pub calls_per_second: f64,
+    /// Share of calls that fail instead of being answered.
+    pub failure_rate: f64,
+    /// Time between two steps of the dialer.
+    pub tick: Duration,
+    /// Multiplies every call-phase duration (1.0 is realistic; tests use less).
+    pub time_scale: f64,
+}
+
+impl Default for SimulatorConfig {
+    fn default() -> Self {
+        SimulatorConfig {
+            calls_per_second: 2.0,
+            failure_rate: 0.04,
+            tick: Duration::from_millis(200),
+            time_scale: 1.0,
+        }
+    }
+}
+
+/// What happens to a call next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    Ring,
+    Answer,
+    Hangup,
+}
+
+const FAILURE_REASONS: [&str; 4] = ["no-answer", "busy", "invalid-number", "carrier-error"];
+
+/// Run until cancelled: wait to become the dialer, then dial.
+pub async fn run(pool: PgPool, cfg: SimulatorConfig, cancel: CancellationToken) {
+    tracing::info!(rate = cfg.calls_per_second, "dialer simulator started");
+    while !cancel.is_cancelled() {
+        match try_lead(&pool).await {
+            Ok(Some(lock)) => {
+                tracing::info!("this instance is now the demo dialer");
+                let mut dialer = Dialer::new(pool.clone(), cfg.clone());
+                dialer.lead(lock, &cancel).await;
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "dialer cannot reach Postgres"),
+        }
+        tokio::select! {
+            () = cancel.cancelled() => break,
+            () = tokio::time::sleep(STANDBY_RETRY) => {}
+        }
+    }
+    tracing::info!("dialer simulator stopped");
+}
+
+/// The connection holding the dialer lock, if this instance got it.
+async fn try_lead(pool: &PgPool) -> Result<Option<PoolConnection<Postgres>>, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+        .bind(LEADER_LOCK_KEY)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(got.then_some(conn))
+}
+
+pub struct Dialer {
+    pool: PgPool,
+    cfg: SimulatorConfig,
+    rng: StdRng,
+    /// Fractional calls owed to each organization.
+    credit: HashMap<Uuid, f64>,
+    plans: HashMap<Uuid, (Instant, Step)>,
+    last_tick: Instant,
+    last_adopt: Option<Instant>,
+}
+
+impl Dialer {
+    pub fn new(pool: PgPool, cfg: SimulatorConfig) -> Self {
+        Dialer {
+            pool,
+            cfg,
+            rng: StdRng::from_entropy(),
+            credit: HashMap::new(),
+            plans: HashMap::new(),
+            last_tick: Instant::now(),
+            last_adopt: None,
+        }
+    }
+
+    async fn lead(&mut self, mut lock: PoolConnection<Postgres>, cancel: &CancellationToken) {
+        let mut ticker = tokio::time::interval(self.cfg.tick);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last_check = Instant::now();
+        loop {
+            tokio::select! {
+                () = cancel.cancelled() => break,
+                _ = ticker.tick() => {}
+            }
+            if let Err(e) = self.tick().await {
+                tracing::warn!(error = %e, "dialer step failed");
+            }
+            if last_check.elapsed() >= STANDBY_RETRY {
+                last_check = Instant::now();
+                // The lock lives as long as its connection: if that is gone, so is leadership.
+                if sqlx::query("SELECT 1").execute(&mut *lock).await.is_err() {
+                    tracing::warn!("dialer lost its lock connection; standing by");
+                    lock.close_on_drop();
+                    return;
+                }
+            }
+        }
+        let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(LEADER_LOCK_KEY)
+            .execute(&mut *lock)
+            .await;
+    }
+
+    fn delay(&mut self, step: Step) -> Duration {
+        let secs = match step {
+            Step::Ring => self.rng.gen_range(0.5..2.0),
+            Step::Answer => self.rng.gen_range(2.0..6.0),
+            Step::Hangup => self.rng.gen_range(5.0..60.0),
+        };
+        Duration::from_secs_f64(secs * self.cfg.time_scale)
+    }
+
+    fn plan(&mut self, call: Uuid, step: Step) {
+        let due = Instant::now() + self.delay(step);
+        self.plans.insert(call, (due, step));
+    }
+
+    /// One step: adopt stray calls, place new calls, advance the calls that are due.
+    pub async fn tick(&mut self) -> Result<(), sqlx::Error> {
+        if self
+            .last_adopt
+            .is_none_or(|t| t.elapsed() >= ADOPT_INTERVAL)
+        {
+            self.adopt().await?;
+            self.last_adopt = Some(Instant::now());
+        }
+        let dt = self.last_tick.elapsed().as_secs_f64();
+        self.last_tick = Instant::now();
+        self.place_calls(dt).await?;
+        self.advance_due().await
+    }
+
+    /// Take over active calls this dialer has no plan for.
+    async fn adopt(&mut self) -> Result<(), sqlx::Error> {
+        let rows: Vec<(Uuid, String)> = sqlx::query_as(
+            "SELECT id, status FROM calls WHERE status IN ('QUEUED', 'RINGING', 'IN_PROGRESS')",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for (id, status) in rows {
+            if self.plans.contains_key(&id) {
+                continue;
+            }
+            let step = match status.as_str() {
+                "QUEUED" => Step::Ring,
+                "RINGING" => Step::Answer,
+                _ => Step::Hangup,
+            };
+            self.plan(id, step);
+        }
+        Ok(())
+    }
+
+    async fn place_calls(&mut self, dt: f64) -> Result<(), sqlx::Error> {
+        let active: Vec<(Uuid, Uuid)> = sqlx::query_as(
+            "SELECT organization_id, id FROM campaigns WHERE status = 'active' ORDER BY organization_id, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut by_org: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+        for (org, campaign) in active {
+            by_org.entry(org).or_default().push(campaign);
+        }
+        self.credit.retain(|org, _| by_org.contains_key(org));
+        let rate = self.cfg.calls_per_second;
+        for (org, campaigns) in by_org {
+            let credit = self.credit.entry(org).or_insert(0.0);
+            // Never owe more than two seconds of calls (e.g. after a stall).
+            *credit = (*credit + rate * dt).min(rate * 2.0 + 1.0);
+            let due = credit.floor() as usize;
+            *credit -= due as f64;
+            for _ in 0..due {
+                let campaign = campaigns[self.rng.gen_range(0..campaigns.len())];
+                match place_call(&self.pool, campaign).await? {
+                    Some(call) => self.plan(call, Step::Ring),
+                    None => complete_if_done(&self.pool, campaign).await?,
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn advance_due(&mut self) -> Result<(), sqlx::Error> {
+        let now = Instant::now();
+        let due: Vec<(Uuid, Step)> = self
+            .plans
+            .iter()
+            .filter(|(_, (at, _))| *at <= now)
+            .map(|(id, (_, step))| (*id, *step))
+            .collect();
+        for (call, step) in due {
+            self.plans.remove(&call);
+            let next = match step {
+                Step::Ring => advance(&self.pool, call, "QUEUED", "RINGING", "started_at")
+                    .await?
+                    .then_some(Step::Answer),
+                Step::Answer if self.rng.gen_bool(self.cfg.failure_rate) => {
+                    let reason = FAILURE_REASONS[self.rng.gen_range(0..FAILURE_REASONS.len())];
+                    fail(&self.pool, call, reason).await?;
+                    None
+                }
+                Step::Answer => advance(&self.pool, call, "RINGING", "IN_PROGRESS", "answered_at")
+                    .await?
+                    .then_some(Step::Hangup),
+                Step::Hangup => {
+                    hang_up(&self.pool, call).await?;
+                    None
+                }
+            };
+            if let Some(next) = next {
+                self.plan(call, next);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Queue a call to the next pending contact of the campaign; `None` when none is left.
+async fn place_call(pool: &PgPool, campaign: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(
+        "WITH pick AS ( \
+             SELECT id FROM contacts WHERE campaign_id = $1 AND status = 'pending' \
+             ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED), \
+         taken AS ( \
+             UPDATE contacts c SET status = 'calling' FROM pick WHERE c.id = pick.id \
+             RETURNING c.id, c.organization_id, c.campaign_id) \
+         INSERT INTO calls (organization_id, campaign_id, contact_id, status, provider_call_id) \
+         SELECT organization_id, campaign_id, id, 'QUEUED', 'sim-' || gen_random_uuid() FROM taken \
+         RETURNING id",
+    )
+    .bind(campaign)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Mark an active campaign completed once no contact is pending or being called.
+async fn complete_if_done(pool: &PgPool, campaign: Uuid) -> Result<(), sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE campaigns SET status = 'completed' WHERE id = $1 AND status = 'active' \
+         AND NOT EXISTS (SELECT 1 FROM contacts WHERE campaign_id = $1 AND status IN ('pending', 'calling'))",
+    )
+    .bind(campaign)
+    .execute(pool)
+    .await?;
+    if done.rows_affected() > 0 {
+        tracing::info!(%campaign, "campaign completed");
+    }
+    Ok(())
+}
+
+/// Move a call from `from` to `to`, stamping `stamp`; false if it was no longer in `from`.
+async fn advance(
+    pool: &PgPool,
+    call: Uuid,
+    from: &str,
+    to: &str,
+    stamp: &str,
+) -> Result<bool, sqlx::Error> {
+    debug_assert!(matches!(stamp, "started_at" | "answered_at"));
+    let sql =
+        format!("UPDATE calls SET status = $3, {stamp} = now() WHERE id = $1 AND status = $2");
+    let done = sqlx::query(&sql)
+        .bind(call)
+        .bind(from)
+        .bind(to)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+async fn fail(pool: &PgPool, call: Uuid, reason: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "WITH k AS (UPDATE calls SET status = 'FAILED', ended_at = now(), failure_reason = $2 \
+                    WHERE id = $1 AND status = 'RINGING' RETURNING contact_id) \
+         UPDATE contacts SET status = 'failed' FROM k WHERE contacts.id = k.contact_id",
+    )
+    .bind(call)
+    .bind(reason)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+async fn hang_up(pool: &PgPool, call: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "WITH k AS (UPDATE calls SET status = 'ENDED', ended_at = now() \
+                    WHERE id = $1 AND status = 'IN_PROGRESS' RETURNING contact_id) \
+         UPDATE contacts SET status = 'completed' FROM k WHERE contacts.id = k.contact_id",
+    )
+    .bind(call)
+    .execute(pool)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,13 @@
+//! Switchboard's HTTP server: the axum application around the Leptos pages, the JSON API,
+//! authentication, and the demo (seed data and dialer simulator).
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod pages;
+pub mod shutdown;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

@@ -1,0 +1,120 @@
+//! The server-rendered Leptos pages, their server functions (under `/sf/`), static files, and the rule that
+//! every page but the login page needs a signed-in user.
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, Uri};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+
+use app::model::CurrentUser;
+use app::{shell, App};
+
+use crate::state::AppState;
+
+pub fn router(state: &AppState) -> Router<AppState> {
+    let routes = generate_route_list(App);
+    let pool = state.pool.clone();
+    let options = state.leptos.clone();
+    Router::new()
+        .leptos_routes_with_context(
+            state,
+            routes,
+            move || provide_context(pool.clone()),
+            move || shell(options.clone()),
+        )
+        .route_layer(middleware::from_fn(require_login))
+        .route_layer(middleware::from_fn(server_fn_errors))
+        .fallback(static_or_not_found)
+}
+
+/// Server functions (registered by `leptos_routes_with_context` under `/sf/`): Leptos answers
+/// arguments it cannot decode with a 500; those are the caller's mistake, so they become a
+/// 400 with the same message.
+async fn server_fn_errors(req: Request, next: Next) -> Response {
+    let is_server_fn = req.uri().path().starts_with("/sf/");
+    let res = next.run(req).await;
+    if !is_server_fn
+        || res.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !res.headers().contains_key("serverfnerror")
+    {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if [&b"Args|"[..], b"Deserialization|", b"MissingArg|"]
+        .iter()
+        .any(|p| bytes.starts_with(p))
+    {
+        parts.status = StatusCode::BAD_REQUEST;
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Signed-out visitors of a page are sent to the login page (and back after signing in);
+/// signed-in visitors of the login page go to their campaigns.
+async fn require_login(req: Request, next: Next) -> Response {
+    let signed_in = req.extensions().get::<CurrentUser>().is_some();
+    let path = req.uri().path();
+    if path.starts_with("/sf/") {
+        // Server functions answer for themselves (401 when signed out).
+        return next.run(req).await;
+    }
+    match (path == "/login", signed_in) {
+        (true, true) => Redirect::to("/").into_response(),
+        (false, false) => Redirect::to(&login_url(req.uri())).into_response(),
+        _ => next.run(req).await,
+    }
+}
+
+fn login_url(uri: &Uri) -> String {
+    let target = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    if target == "/" {
+        "/login".into()
+    } else {
+        format!("/login?next={}", crate::auth::urlencode(target))
+    }
+}
+
+/// Files of the built site (`/pkg/...`, `/favicon.svg`), else the app's "not found" page for
+/// signed-in users, else the login page.
+async fn static_or_not_found(
+    uri: Uri,
+    State(state): State<AppState>,
+    req: Request<Body>,
+) -> Response {
+    let looks_like_file = uri.path().starts_with("/pkg/")
+        || uri
+            .path()
+            .rsplit('/')
+            .next()
+            .is_some_and(|s| s.contains('.'));
+    if !looks_like_file && req.extensions().get::<CurrentUser>().is_none() {
+        return Redirect::to(&login_url(&uri)).into_response();
+    }
+    let pool = state.pool.clone();
+    let handler = leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+        move || provide_context(pool.clone()),
+        shell,
+    );
+    handler(uri, State(state), req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_login_url_remembers_where_the_visitor_was_going() {
+        assert_eq!(login_url(&Uri::from_static("/")), "/login");
+        assert_eq!(
+            login_url(&Uri::from_static("/campaigns/abc?contacts_page=2")),
+            "/login?next=/campaigns/abc%3Fcontacts_page%3D2"
+        );
+    }
+}

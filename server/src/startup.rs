@@ -1,0 +1,152 @@
+//! Building and running the application (zero2prod style: `build`, then `run_until_stopped`).
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::Router;
+use leptos::config::LeptosOptions;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::PgPool;
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+use tower_http::trace::TraceLayer;
+
+use crate::config::{Settings, ACQUIRE_TIMEOUT};
+use crate::state::AppState;
+use crate::{api, auth, demo, error, pages};
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+/// Connect to Postgres (one pool for the process) and bring the schema up to date.
+pub async fn connect(settings: &Settings) -> anyhow::Result<PgPool> {
+    let pool = PgPoolOptions::new()
+        .max_connections(settings.max_connections)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect(&settings.database_url)
+        .await
+        .context("connecting to Postgres (is DATABASE_URL right and the server up?)")?;
+    sqlx::migrate!("../migrations")
+        .run(&pool)
+        .await
+        .context("applying database migrations")?;
+    Ok(pool)
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let pool = connect(&settings).await?;
+        if settings.seed_demo {
+            let outcome = demo::seed::seed(&pool)
+                .await
+                .context("loading the demo data")?;
+            tracing::info!(?outcome, "demo data");
+        }
+        let listener = TcpListener::bind(settings.addr)
+            .await
+            .with_context(|| format!("listening on {}", settings.addr))?;
+        let addr = listener.local_addr().context("reading the bound address")?;
+        let leptos = LeptosOptions::builder()
+            .output_name("switchboard")
+            .site_root(settings.site_root.as_str())
+            .site_pkg_dir("pkg")
+            .site_addr(addr)
+            .build();
+        let state = AppState {
+            pool,
+            leptos,
+            settings: Arc::new(settings),
+        };
+        let router = router(state.clone());
+        Ok(Application {
+            listener,
+            router,
+            state,
+        })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("bound listener has an address")
+    }
+
+    pub fn pool(&self) -> PgPool {
+        self.state.pool.clone()
+    }
+
+    /// Serve until `shutdown` resolves, then stop background work and close the pool.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let cancel = CancellationToken::new();
+        let mut background = JoinSet::new();
+        background.spawn(demo::housekeeping::prune_sessions(
+            self.state.pool.clone(),
+            cancel.clone(),
+        ));
+        if let Some(sim) = self.state.settings.simulator.clone() {
+            background.spawn(demo::simulator::run(
+                self.state.pool.clone(),
+                sim,
+                cancel.clone(),
+            ));
+        }
+        tracing::info!(addr = %self.address(), "Switchboard listening on http://{}", self.address());
+        let stop = cancel.clone();
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(async move {
+                tokio::select! {
+                    () = shutdown => {}
+                    () = stop.cancelled() => {}
+                }
+            })
+            .await
+            .context("serving HTTP")?;
+        cancel.cancel();
+        let drained = tokio::time::timeout(Duration::from_secs(5), async {
+            while background.join_next().await.is_some() {}
+        })
+        .await;
+        if drained.is_err() {
+            tracing::warn!("background tasks did not stop within 5 s; aborting them");
+            background.abort_all();
+        }
+        self.state.pool.close().await;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(api::router())
+        .route("/auth/login", axum::routing::post(auth::login_form))
+        .route("/auth/logout", axum::routing::post(auth::logout))
+        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .merge(pages::router(&state))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::resolve_user,
+        ))
+        .layer(axum::middleware::from_fn(error::log_errors))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                tracing::info_span!(
+                    "request",
+                    method = %req.method(),
+                    path = %req.uri().path(),
+                    user = tracing::field::Empty,
+                )
+            }),
+        )
+        .with_state(state)
+}

@@ -1,0 +1,177 @@
+use std::net::SocketAddr;
+
+use reqwest::{Client, StatusCode};
+use serde_json::Value;
+use sqlx::{Connection, Executor, PgConnection, PgPool};
+use tokio::sync::oneshot;
+use uuid::Uuid;
+
+use server::config::Settings;
+use server::demo::seed::{seed, DEMO_PASSWORD};
+use server::startup::Application;
+
+/// A running application on an ephemeral port with a database of its own, dropped afterwards.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub pool: PgPool,
+    db_name: String,
+    server_url: String,
+    stop: Option<oneshot::Sender<()>>,
+    handle: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+fn server_url() -> String {
+    let url = std::env::var("TEST_DATABASE_URL")
+        .or_else(|_| std::env::var("DATABASE_URL"))
+        .expect(
+            "set TEST_DATABASE_URL (make test does) to a Postgres where databases can be created",
+        );
+    let (base, _db) = url
+        .rsplit_once('/')
+        .expect("a database URL ends with /<database>");
+    base.to_owned()
+}
+
+/// Start the app against a fresh, migrated, empty database.
+pub async fn spawn_app() -> TestApp {
+    spawn_with(|_| {}).await
+}
+
+/// Start the app with the demo organizations, users and campaigns loaded.
+pub async fn spawn_seeded() -> TestApp {
+    let app = spawn_app().await;
+    seed(&app.pool).await.expect("seeding the demo data");
+    app
+}
+
+pub async fn spawn_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let server_url = server_url();
+    let db_name = format!("test_{}", Uuid::new_v4().simple());
+    let mut admin = PgConnection::connect(&format!("{server_url}/postgres"))
+        .await
+        .expect("connecting to the test Postgres server");
+    admin
+        .execute(format!(r#"CREATE DATABASE "{db_name}""#).as_str())
+        .await
+        .expect("creating the test database");
+    let mut settings = Settings::for_tests(format!("{server_url}/{db_name}"));
+    configure(&mut settings);
+    let app = Application::build(settings)
+        .await
+        .expect("building the app");
+    let addr = app.address();
+    let pool = app.pool();
+    let (tx, rx) = oneshot::channel();
+    let handle = tokio::spawn(app.run_until_stopped(async move {
+        let _ = rx.await;
+    }));
+    TestApp {
+        addr,
+        pool,
+        db_name,
+        server_url,
+        stop: Some(tx),
+        handle: Some(handle),
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// A client that keeps cookies but does not follow redirects (tests look at them).
+    pub fn browser(&self) -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("building an HTTP client")
+    }
+
+    /// A bearer token for a demo user (`operator@acme.example`, ...).
+    pub async fn token(&self, email: &str) -> String {
+        let res = Client::new()
+            .post(self.url("/api/auth/token"))
+            .json(&serde_json::json!({ "email": email, "password": DEMO_PASSWORD }))
+            .send()
+            .await
+            .expect("requesting a token");
+        assert_eq!(res.status(), StatusCode::OK, "token for {email}");
+        res.json::<Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// GET with a bearer token; returns status and JSON body.
+    pub async fn get_json(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        let res = Client::new()
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("GET");
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// A browser client signed in through the login form.
+    pub async fn signed_in_browser(&self, email: &str) -> Client {
+        let client = self.browser();
+        let res = client
+            .post(self.url("/auth/login"))
+            .form(&[("email", email), ("password", DEMO_PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        client
+    }
+
+    pub async fn org_id(&self, slug: &str) -> Uuid {
+        sqlx::query_scalar("SELECT id FROM organizations WHERE slug = $1")
+            .bind(slug)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
+    }
+
+    /// Id of a demo campaign by name.
+    pub async fn campaign_id(&self, name: &str) -> Uuid {
+        sqlx::query_scalar("SELECT id FROM campaigns WHERE name = $1")
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(handle) = self.handle.take() {
+            handle.abort();
+        }
+        let (server_url, db) = (self.server_url.clone(), self.db_name.clone());
+        // Drop the database on a runtime of its own: Drop cannot await.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime for cleanup");
+            rt.block_on(async move {
+                if let Ok(mut admin) =
+                    PgConnection::connect(&format!("{server_url}/postgres")).await
+                {
+                    let _ = admin
+                        .execute(format!(r#"DROP DATABASE IF EXISTS "{db}" WITH (FORCE)"#).as_str())
+                        .await;
+                }
+            });
+        })
+        .join();
+    }
+}

@@ -1,0 +1,70 @@
+use reqwest::StatusCode;
+
+use crate::helpers::spawn_seeded;
+
+#[tokio::test]
+async fn the_campaigns_page_lists_campaigns_with_progress_and_status_counts() {
+    let app = spawn_seeded().await;
+    let browser = app.signed_in_browser("operator@acme.example").await;
+    let res = browser.get(app.url("/")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    for name in [
+        "Spring Renewals",
+        "Win-back Q3",
+        "Webinar Follow-up",
+        "Summer Promo",
+        "Holiday Preview",
+    ] {
+        assert!(html.contains(name), "missing {name}");
+    }
+    assert!(html.contains(r#"role="progressbar""#));
+    assert!(html.contains("250 / 250"), "Summer Promo is fully done");
+    for status in ["QUEUED", "RINGING", "IN_PROGRESS", "ENDED", "FAILED"] {
+        assert!(html.contains(&format!(r#"data-count-status="{status}""#)));
+    }
+    assert!(html.contains("Acme"), "header shows the organization");
+    assert!(
+        html.contains("operator@acme.example"),
+        "header shows the user"
+    );
+    assert!(html.contains("Log out"));
+}
+
+#[tokio::test]
+async fn the_campaign_page_shows_a_badge_per_call_and_the_contacts() {
+    let app = spawn_seeded().await;
+    let id = app.campaign_id("Win-back Q3").await;
+    sqlx::query(
+        "INSERT INTO calls (organization_id, campaign_id, contact_id, status) \
+         SELECT organization_id, campaign_id, id, 'RINGING' FROM contacts \
+         WHERE campaign_id = $1 AND status = 'pending' LIMIT 1",
+    )
+    .bind(id)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let browser = app.signed_in_browser("operator@acme.example").await;
+    let html = browser
+        .get(app.url(&format!("/campaigns/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Win-back Q3"));
+    assert!(html.contains(r#"data-status="RINGING" data-color="yellow" data-pulse="true""#));
+    assert!(html.contains(r#"data-status="ENDED" data-color="gray" data-pulse="false""#));
+    assert!(html.contains(r#"data-testid="contacts-table""#));
+    assert!(html.contains("Showing 1–50 of 1500"));
+}
+
+#[tokio::test]
+async fn an_unknown_page_is_a_404_with_the_app_layout() {
+    let app = spawn_seeded().await;
+    let browser = app.signed_in_browser("operator@acme.example").await;
+    let res = browser.get(app.url("/no/such/page")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(res.text().await.unwrap().contains("Page not found"));
+}
