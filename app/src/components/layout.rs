@@ -30,14 +30,14 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                             user.await
                                 .map(|u| {
                                     view! {
-                                        <div class="flex items-center gap-3 text-sm">
+                                        <div class="flex min-w-0 flex-wrap items-center gap-2 text-sm sm:gap-3">
                                             <span
-                                                class="hidden rounded-md bg-slate-100 px-2 py-1 font-medium text-slate-700 sm:inline"
+                                                class="rounded-md bg-slate-100 px-2 py-1 font-medium text-slate-700"
                                                 data-testid="org-name"
                                             >
                                                 {u.organization_name.clone()}
                                             </span>
-                                            <span class="text-slate-600" data-testid="user-email">
+                                            <span class="max-w-[14rem] truncate text-slate-600" data-testid="user-email">
                                                 {u.email.clone()}
                                                 <span class="ml-1 text-xs text-slate-400">
                                                     {format!("({})", u.role.label())}

@@ -96,6 +96,9 @@ impl TryFrom<UserRow> for CurrentUser {
 
 const USER_SELECT: &str = "SELECT u.id, u.email, u.name, u.role, u.organization_id, \
     o.name AS organization_name FROM users u JOIN organizations o ON o.id = u.organization_id";
+const USER_SELECT_WITH_HASH: &str = "SELECT u.id, u.email, u.name, u.role, u.organization_id, \
+    o.name AS organization_name, u.password_hash \
+    FROM users u JOIN organizations o ON o.id = u.organization_id";
 
 /// The user with this email and password, or `None` — the same answer, in about the same time,
 /// whether the email is unknown or the password wrong.
@@ -110,11 +113,7 @@ pub async fn verify_credentials(
         user: UserRow,
         password_hash: String,
     }
-    let sql = format!(
-        "SELECT u.id, u.email, u.name, u.role, u.organization_id, o.name AS organization_name, \
-         u.password_hash FROM users u JOIN organizations o ON o.id = u.organization_id \
-         WHERE lower(u.email) = lower($1)"
-    );
+    let sql = format!("{USER_SELECT_WITH_HASH} WHERE lower(u.email) = lower($1)");
     let row: Option<WithHash> = sqlx::query_as(&sql)
         .bind(email.trim())
         .fetch_optional(pool)

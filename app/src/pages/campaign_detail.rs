@@ -76,7 +76,7 @@ fn Detail(detail: CampaignDetail) -> impl IntoView {
                     <h1 class="text-2xl font-semibold tracking-tight">{c.name.clone()}</h1>
                     <CampaignStatusPill status=c.status />
                 </div>
-                <dl class="flex gap-6 text-sm">
+                <dl class="flex flex-wrap gap-x-6 gap-y-2 text-sm">
                     <div>
                         <dt class="text-slate-500">"Active calls"</dt>
                         <dd class="text-lg font-semibold tabular-nums" data-testid="active-call-count">{c.active_calls}</dd>
@@ -127,7 +127,7 @@ fn CallList(
             view! { <p class="rounded-md border border-dashed border-slate-300 bg-white px-4 py-6 text-center text-sm text-slate-500">{empty}</p> }.into_any()
         } else {
             view! {
-                <ul class="grid gap-2 sm:grid-cols-2 lg:grid-cols-3" data-testid=testid>
+                <ul class="grid grid-cols-1 gap-2 sm:grid-cols-2 lg:grid-cols-3" data-testid=testid>
                     {calls.into_iter().map(|k| view! { <CallCard call=k /> }).collect_view()}
                 </ul>
             }

@@ -33,7 +33,7 @@ pub fn CampaignsPage() -> impl IntoView {
                         }
                         .into_any(),
                         Ok(list) => view! {
-                            <ul class="grid gap-3" data-testid="campaign-list">
+                            <ul class="grid grid-cols-1 gap-3" data-testid="campaign-list">
                                 {list.into_iter().map(|c| view! { <CampaignRow campaign=c /> }).collect_view()}
                             </ul>
                         }

@@ -1,0 +1,31 @@
+import { defineConfig } from '@playwright/test';
+
+// Run by scripts/e2e.sh, which starts the real server on BASE_URL with a fresh, seeded database.
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './test-results',
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL: process.env.BASE_URL ?? 'http://127.0.0.1:3137',
+    browserName: 'chromium',
+    headless: true,
+    launchOptions: {
+      // Debian's Chromium: Playwright must never download a browser of its own here.
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+});

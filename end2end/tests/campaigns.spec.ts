@@ -1,0 +1,115 @@
+import { expect, test } from '@playwright/test';
+import { backgroundRgb, collectErrors, hueOf, psql, signIn } from './support';
+
+const ACME = ['Spring Renewals', 'Win-back Q3', 'Webinar Follow-up', 'Summer Promo', 'Holiday Preview'];
+const GLOBEX = ['Enterprise Upsell', 'Churn Rescue', 'Partner Outreach', 'Q2 Survey'];
+
+test("an Acme operator sees Acme's campaigns and never Globex's", async ({ page }) => {
+  const errors = collectErrors(page);
+  await signIn(page, 'operator@acme.example');
+  const list = page.getByTestId('campaign-list');
+  for (const name of ACME) await expect(list.getByRole('link', { name })).toBeVisible();
+  const text = await page.content();
+  for (const name of GLOBEX) expect(text).not.toContain(name);
+  // Progress bars are accessible and reflect contacts done / total.
+  const summer = page.getByRole('progressbar', { name: 'Summer Promo progress' });
+  await expect(summer).toHaveAttribute('aria-valuenow', '100');
+  expect(errors).toEqual([]);
+});
+
+test("a Globex campaign's address shows nothing to an Acme operator", async ({ page }) => {
+  const globexCampaign = psql("SELECT id FROM campaigns WHERE name = 'Enterprise Upsell'");
+  await signIn(page, 'operator@acme.example');
+  const res = await page.goto(`/campaigns/${globexCampaign}`);
+  expect(res?.status()).toBe(404);
+  await expect(page.getByText('does not exist or is not yours')).toBeVisible();
+  expect(await page.content()).not.toContain('Enterprise Upsell');
+});
+
+test('the call board shows one coloured, labelled badge per call; only active ones pulse', async ({ page }) => {
+  const errors = collectErrors(page);
+  const campaign = psql("SELECT id FROM campaigns WHERE name = 'Win-back Q3'");
+  // One call in each active status, written straight into Postgres.
+  psql(`INSERT INTO calls (organization_id, campaign_id, contact_id, status)
+        SELECT organization_id, campaign_id, id, (ARRAY['QUEUED','RINGING','IN_PROGRESS'])[n]
+        FROM (SELECT *, row_number() OVER (ORDER BY id) n FROM contacts
+              WHERE campaign_id = '${campaign}' AND status = 'pending' LIMIT 3) c`);
+  await signIn(page, 'operator@acme.example');
+  await page.getByRole('link', { name: 'Win-back Q3' }).click();
+  await expect(page.getByRole('heading', { name: 'Win-back Q3' })).toBeVisible();
+  await expect(page.getByTestId('active-call-count')).toHaveText('3');
+
+  const expected = {
+    QUEUED: { hue: [195, 240], icon: 'clock', label: 'Queued', pulse: true },
+    RINGING: { hue: [40, 65], icon: 'phone', label: 'Ringing', pulse: true },
+    IN_PROGRESS: { hue: [120, 165], icon: 'phone', label: 'In progress', pulse: true },
+    ENDED: { hue: null, icon: 'check', label: 'Ended', pulse: false },
+    FAILED: { hue: [-15, 15], icon: 'x', label: 'Failed', pulse: false },
+  } as const;
+  for (const [status, want] of Object.entries(expected)) {
+    const badge = page.locator(`[data-call-id] .call-badge[data-status="${status}"]`).first();
+    await expect(badge).toBeVisible();
+    await expect(badge).toHaveAttribute('aria-label', `Call status: ${want.label}`);
+    await expect(badge).toContainText(want.label);
+    await expect(badge.locator('svg')).toHaveAttribute('data-icon', want.icon);
+    const { hue, spread } = hueOf(await backgroundRgb(badge));
+    if (want.hue === null) {
+      expect(spread, `${status} is gray`).toBeLessThan(12);
+    } else {
+      expect(spread, `${status} is coloured`).toBeGreaterThan(20);
+      const h = hue > 180 && want.hue[0] < 0 ? hue - 360 : hue;
+      expect(h, `${status} hue`).toBeGreaterThanOrEqual(want.hue[0]);
+      expect(h, `${status} hue`).toBeLessThanOrEqual(want.hue[1]);
+    }
+    const animation = await badge.evaluate((el) => getComputedStyle(el).animationName);
+    expect(animation, `${status} pulse`).toBe(want.pulse ? 'pulse' : 'none');
+  }
+  await expect(page.getByTestId('contacts-table')).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('reduced motion stops the pulse', async ({ browser }) => {
+  const context = await browser.newContext({ reducedMotion: 'reduce' });
+  const page = await context.newPage();
+  const campaign = psql("SELECT id FROM campaigns WHERE name = 'Spring Renewals'");
+  psql(`INSERT INTO calls (organization_id, campaign_id, contact_id, status)
+        SELECT organization_id, campaign_id, id, 'RINGING' FROM contacts
+        WHERE campaign_id = '${campaign}' AND status = 'pending' LIMIT 1`);
+  await signIn(page, 'operator@acme.example');
+  await page.goto(`/campaigns/${campaign}`);
+  const badge = page.locator('.call-badge[data-status="RINGING"]').first();
+  await expect(badge).toBeVisible();
+  expect(await badge.evaluate((el) => getComputedStyle(el).animationName)).toBe('none');
+  await context.close();
+});
+
+test('the pages fit a phone screen without sideways scrolling', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 375, height: 740 } });
+  const page = await context.newPage();
+  await signIn(page, 'organizer@globex.example');
+  for (const name of GLOBEX) await expect(page.getByRole('link', { name })).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await page.getByRole('link', { name: 'Churn Rescue' }).click();
+  await expect(page.getByRole('heading', { name: 'Churn Rescue' })).toBeVisible();
+  const overflowDetail = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflowDetail).toBeLessThanOrEqual(0);
+  await context.close();
+});
+
+test('the page hydrates: links navigate in place and contacts are paged', async ({ page }) => {
+  const errors = collectErrors(page);
+  await signIn(page, 'operator@acme.example');
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  // A value on window survives only a client-side (hydrated router) navigation.
+  await page.evaluate(() => ((window as any).__sameDocument = true));
+  await page.getByRole('link', { name: 'Spring Renewals' }).click();
+  await expect(page.getByRole('heading', { name: 'Spring Renewals' })).toBeVisible();
+  expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+  await expect(page.getByText('Showing 1–50 of 4000')).toBeVisible();
+  await page.getByRole('link', { name: 'Next' }).click();
+  await expect(page.getByText('Showing 51–100 of 4000')).toBeVisible();
+  await page.getByRole('link', { name: 'Previous' }).click();
+  await expect(page.getByText('Showing 1–50 of 4000')).toBeVisible();
+  expect(errors).toEqual([]);
+});

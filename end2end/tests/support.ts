@@ -1,0 +1,56 @@
+import { execFileSync } from 'node:child_process';
+import { expect, Page } from '@playwright/test';
+
+export const PASSWORD = 'switchboard-demo';
+
+/** Run SQL against the test server's database with psql, as an outside writer would. */
+export function psql(sql: string): string {
+  const url = process.env.E2E_DATABASE_URL;
+  if (!url) throw new Error('E2E_DATABASE_URL is not set (scripts/e2e.sh sets it)');
+  return execFileSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql], { encoding: 'utf8' }).trim();
+}
+
+/** Sign in through the login form and wait for the campaign list. */
+export async function signIn(page: Page, email: string) {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Campaigns' })).toBeVisible();
+}
+
+/** Collect uncaught page errors, so a test can assert the page hydrated cleanly. */
+export function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  return errors;
+}
+
+/** Hue (0–360) and colourfulness (max − min channel, 0–255) of an sRGB colour. */
+export function hueOf([r, g, b]: number[]): { hue: number; spread: number } {
+  const max = Math.max(r, g, b);
+  const min = Math.min(r, g, b);
+  const d = max - min;
+  let h = 0;
+  if (d > 0) {
+    if (max === r) h = ((g - b) / d) % 6;
+    else if (max === g) h = (b - r) / d + 2;
+    else h = (r - g) / d + 4;
+  }
+  return { hue: (h * 60 + 360) % 360, spread: d };
+}
+
+/** An element's computed background as sRGB, whatever colour space the CSS used. */
+export async function backgroundRgb(el: import('@playwright/test').Locator): Promise<number[]> {
+  return el.evaluate((node) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = 1;
+    const ctx = canvas.getContext('2d')!;
+    ctx.fillStyle = getComputedStyle(node).backgroundColor;
+    ctx.fillRect(0, 0, 1, 1);
+    return Array.from(ctx.getImageData(0, 0, 1, 1).data.slice(0, 3));
+  });
+}
