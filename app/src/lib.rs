@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod components;
+pub mod cursor;
 #[cfg(feature = "ssr")]
 pub mod data;
 pub mod model;
