@@ -39,7 +39,9 @@ fi
 command -v npm >/dev/null || apt_install nodejs npm
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing the npm tooling (tailwindcss, binaryen, playwright test runner)"
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install` (not `npm ci`): npm 11 leaves other platforms' optional packages out of the
+  # lockfile, which `npm ci` then refuses. Versions stay pinned by package-lock.json.
+  npm install --no-audit --no-fund --loglevel=error
 fi
 
 if [ "$want_test" = 1 ]; then
