@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use crate::model::{CampaignDetail, CampaignSummary, CurrentUser};
+use crate::model::{CampaignDetail, CampaignList, CurrentUser};
 
 /// Contacts shown per page on the campaign detail page.
 pub const CONTACTS_PAGE_SIZE: i64 = 50;
@@ -17,11 +17,16 @@ pub mod ssr {
     use leptos::prelude::*;
     use sqlx::PgPool;
 
-    use crate::data::DataError;
+    use crate::data::{DataError, Snapshot};
     use crate::model::CurrentUser;
 
     pub fn pool() -> Result<PgPool, ServerFnError> {
         use_context::<PgPool>().ok_or_else(|| ServerFnError::new("database pool is not configured"))
+    }
+
+    /// A consistent snapshot for loading a live view.
+    pub async fn snapshot() -> Result<Snapshot, ServerFnError> {
+        Snapshot::begin(&pool()?).await.map_err(user_error)
     }
 
     /// The signed-in user, put in the request by the server's auth middleware.
@@ -71,11 +76,14 @@ pub async fn me() -> Result<CurrentUser, ServerFnError> {
 
 /// Campaigns of the signed-in user's organization, with progress and call counts.
 #[server(prefix = "/sf", endpoint = "campaigns")]
-pub async fn list_campaigns() -> Result<Vec<CampaignSummary>, ServerFnError> {
+pub async fn list_campaigns() -> Result<CampaignList, ServerFnError> {
     let user = ssr::current_user().await?;
-    crate::data::campaigns::list(&ssr::pool()?, user.organization_id)
+    let mut db = ssr::snapshot().await?;
+    let campaigns = crate::data::campaigns::list(&mut db, user.organization_id)
         .await
-        .map_err(ssr::user_error)
+        .map_err(ssr::user_error)?;
+    let cursor = db.cursor().await.map_err(ssr::user_error)?;
+    Ok(CampaignList { campaigns, cursor })
 }
 
 /// A campaign with its call board and one page of contacts.
@@ -86,21 +94,23 @@ pub async fn load_campaign_detail(
 ) -> Result<CampaignDetail, ServerFnError> {
     use crate::data::{calls, campaigns, contacts};
     let user = ssr::current_user().await?;
-    let pool = ssr::pool()?;
+    let mut db = ssr::snapshot().await?;
     let org = user.organization_id;
-    let campaign = campaigns::get(&pool, org, id)
+    let campaign = campaigns::get(&mut db, org, id)
         .await
         .map_err(ssr::user_error)?;
-    let calls = calls::board(&pool, org, id, BOARD_RECENT_CALLS)
+    let calls = calls::board(&mut db, org, id, BOARD_RECENT_CALLS)
         .await
         .map_err(ssr::user_error)?;
     let offset = contacts_page.max(0).saturating_mul(CONTACTS_PAGE_SIZE);
-    let contacts = contacts::list(&pool, org, id, CONTACTS_PAGE_SIZE, offset)
+    let contacts = contacts::list(&mut db, org, id, CONTACTS_PAGE_SIZE, offset)
         .await
         .map_err(ssr::user_error)?;
+    let cursor = db.cursor().await.map_err(ssr::user_error)?;
     Ok(CampaignDetail {
         campaign,
         calls,
         contacts,
+        cursor,
     })
 }

@@ -4,6 +4,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::cursor::Cursor;
+
 /// Lifecycle of one call: QUEUED → RINGING → IN_PROGRESS → ENDED, or FAILED from any active state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -271,6 +273,19 @@ pub struct Page<T> {
     pub total: i64,
     pub limit: i64,
     pub offset: i64,
+    /// Realtime cursor this page is consistent with: subscribe with `after=<cursor>`.
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub cursor: Cursor,
+}
+
+/// The campaign list with the realtime cursor it is consistent with.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CampaignList {
+    pub campaigns: Vec<CampaignSummary>,
+    /// Subscribe with `after=<cursor>` to receive every change since this list was read.
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub cursor: Cursor,
 }
 
 /// Everything the campaign detail page shows.
@@ -280,6 +295,8 @@ pub struct CampaignDetail {
     /// Active calls first, then the most recent finished calls.
     pub calls: Vec<Call>,
     pub contacts: Page<Contact>,
+    /// Realtime cursor the whole view is consistent with.
+    pub cursor: Cursor,
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 
 use crate::demo::simulator::SimulatorConfig;
+use crate::realtime::RealtimeConfig;
 
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -23,6 +24,7 @@ pub struct Settings {
     pub simulator: Option<SimulatorConfig>,
     /// Mark the session cookie `Secure` (`SWITCHBOARD_SECURE_COOKIES`; on behind HTTPS).
     pub secure_cookies: bool,
+    pub realtime: RealtimeConfig,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -76,6 +78,13 @@ impl Settings {
         } else {
             None
         };
+        let mut realtime = RealtimeConfig::default();
+        if let Some(secs) = var("SWITCHBOARD_REALTIME_RETENTION_SECS") {
+            let secs: u64 = secs.parse().ok().filter(|s| *s >= 60).context(
+                "SWITCHBOARD_REALTIME_RETENTION_SECS must be a number of seconds, at least 60",
+            )?;
+            realtime.retention = Duration::from_secs(secs);
+        }
         Ok(Settings {
             database_url,
             addr,
@@ -84,6 +93,7 @@ impl Settings {
             seed_demo: flag("SWITCHBOARD_SEED_DEMO", false)?,
             simulator,
             secure_cookies: flag("SWITCHBOARD_SECURE_COOKIES", false)?,
+            realtime,
         })
     }
 
@@ -97,6 +107,7 @@ impl Settings {
             seed_demo: false,
             simulator: None,
             secure_cookies: false,
+            realtime: RealtimeConfig::default(),
         }
     }
 }

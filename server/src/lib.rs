@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod pages;
+pub mod realtime;
 pub mod shutdown;
 pub mod startup;
 pub mod state;

@@ -16,6 +16,7 @@ use tokio_util::sync::CancellationToken;
 use tower_http::trace::TraceLayer;
 
 use crate::config::{Settings, ACQUIRE_TIMEOUT};
+use crate::realtime::{self, Realtime};
 use crate::state::AppState;
 use crate::{api, auth, demo, error, pages};
 
@@ -59,10 +60,17 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(addr)
             .build();
+        let realtime = Realtime::new(settings.realtime.clone());
+        realtime
+            .registry
+            .refresh(&pool)
+            .await
+            .context("reading the realtime tables from the catalog")?;
         let state = AppState {
             pool,
             leptos,
             settings: Arc::new(settings),
+            realtime,
         };
         let router = router(state.clone());
         Ok(Application {
@@ -93,6 +101,19 @@ impl Application {
             self.state.pool.clone(),
             cancel.clone(),
         ));
+        let rt = self.state.realtime.clone();
+        background.spawn(realtime::tail::run(
+            rt.clone(),
+            self.state.pool.clone(),
+            cancel.clone(),
+        ));
+        background.spawn(realtime::retention::run(
+            self.state.pool.clone(),
+            rt.config.retention,
+            rt.config.prune_interval,
+            cancel.clone(),
+        ));
+        background.spawn(sample_stats(rt.clone(), cancel.clone()));
         if let Some(sim) = self.state.settings.simulator.clone() {
             background.spawn(demo::simulator::run(
                 self.state.pool.clone(),
@@ -108,6 +129,8 @@ impl Application {
                     () = shutdown => {}
                     () = stop.cancelled() => {}
                 }
+                // Open event streams end now, or the server would wait for them forever.
+                rt.shutdown.cancel();
             })
             .await
             .context("serving HTTP")?;
@@ -149,4 +172,15 @@ fn router(state: AppState) -> Router {
             }),
         )
         .with_state(state)
+}
+
+/// Turn the delivery counter into a per-second rate, once a second.
+async fn sample_stats(rt: Realtime, cancel: CancellationToken) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        tokio::select! {
+            () = cancel.cancelled() => return,
+            _ = tick.tick() => rt.stats.sample(),
+        }
+    }
 }

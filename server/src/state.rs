@@ -5,6 +5,7 @@ use leptos::config::LeptosOptions;
 use sqlx::PgPool;
 
 use crate::config::Settings;
+use crate::realtime::Realtime;
 
 /// Shared by every handler: one pool for the whole process.
 #[derive(Clone)]
@@ -12,6 +13,7 @@ pub struct AppState {
     pub pool: PgPool,
     pub leptos: LeptosOptions,
     pub settings: Arc<Settings>,
+    pub realtime: Realtime,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -1,8 +1,7 @@
 use chrono::{DateTime, Utc};
-use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::{campaigns, DataError};
+use super::{campaigns, DataError, Snapshot};
 use crate::model::{Call, CallStatus, Page};
 
 #[derive(sqlx::FromRow)]
@@ -57,12 +56,12 @@ fn convert(rows: Vec<CallRow>) -> Result<Vec<Call>, DataError> {
 /// The call board of a campaign: every active call (oldest first), then the `recent` most
 /// recently finished calls.
 pub async fn board(
-    pool: &PgPool,
+    db: &mut Snapshot,
     org: Uuid,
     campaign: Uuid,
     recent: i64,
 ) -> Result<Vec<Call>, DataError> {
-    campaigns::ensure_exists(pool, org, campaign).await?;
+    campaigns::ensure_exists(db, org, campaign).await?;
     let sql = format!(
         "(SELECT {CALL_COLUMNS} FROM calls k JOIN contacts p ON p.id = k.contact_id \
            WHERE k.organization_id = $1 AND k.campaign_id = $2 \
@@ -78,21 +77,21 @@ pub async fn board(
         .bind(org)
         .bind(campaign)
         .bind(recent)
-        .fetch_all(pool)
+        .fetch_all(db.conn())
         .await?;
     convert(rows)
 }
 
 /// Calls of a campaign, newest first, optionally only those in `status`.
 pub async fn list(
-    pool: &PgPool,
+    db: &mut Snapshot,
     org: Uuid,
     campaign: Uuid,
     status: Option<CallStatus>,
     limit: i64,
     offset: i64,
 ) -> Result<Page<Call>, DataError> {
-    campaigns::ensure_exists(pool, org, campaign).await?;
+    campaigns::ensure_exists(db, org, campaign).await?;
     let status = status.map(CallStatus::as_str);
     let sql = format!(
         "SELECT {CALL_COLUMNS} FROM calls k JOIN contacts p ON p.id = k.contact_id \
@@ -105,7 +104,7 @@ pub async fn list(
         .bind(status)
         .bind(limit)
         .bind(offset)
-        .fetch_all(pool)
+        .fetch_all(db.conn())
         .await?;
     let total: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM calls WHERE organization_id = $1 AND campaign_id = $2 \
@@ -114,18 +113,19 @@ pub async fn list(
     .bind(org)
     .bind(campaign)
     .bind(status)
-    .fetch_one(pool)
+    .fetch_one(db.conn())
     .await?;
     Ok(Page {
         items: convert(rows)?,
         total,
         limit,
         offset,
+        cursor: db.cursor().await?,
     })
 }
 
 /// One call of the organization, or `NotFound`.
-pub async fn get(pool: &PgPool, org: Uuid, id: Uuid) -> Result<Call, DataError> {
+pub async fn get(db: &mut Snapshot, org: Uuid, id: Uuid) -> Result<Call, DataError> {
     let sql = format!(
         "SELECT {CALL_COLUMNS} FROM calls k JOIN contacts p ON p.id = k.contact_id \
          WHERE k.organization_id = $1 AND k.id = $2"
@@ -133,7 +133,7 @@ pub async fn get(pool: &PgPool, org: Uuid, id: Uuid) -> Result<Call, DataError> 
     let row: Option<CallRow> = sqlx::query_as(&sql)
         .bind(org)
         .bind(id)
-        .fetch_optional(pool)
+        .fetch_optional(db.conn())
         .await?;
     row.ok_or(DataError::NotFound("call"))?.try_into()
 }

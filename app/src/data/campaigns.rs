@@ -1,8 +1,7 @@
 use chrono::{DateTime, Utc};
-use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::DataError;
+use super::{DataError, Snapshot};
 use crate::model::{CampaignStatus, CampaignSummary, StatusCounts};
 
 #[derive(sqlx::FromRow)]
@@ -72,33 +71,33 @@ WHERE c.organization_id = $1
 "#;
 
 /// Every campaign of the organization: active first, then paused, draft, completed; newest first.
-pub async fn list(pool: &PgPool, org: Uuid) -> Result<Vec<CampaignSummary>, DataError> {
+pub async fn list(db: &mut Snapshot, org: Uuid) -> Result<Vec<CampaignSummary>, DataError> {
     let sql = format!(
         "{SUMMARY_SQL} ORDER BY array_position(ARRAY['active','paused','draft','completed'], c.status), \
          c.created_at DESC, c.id"
     );
-    let rows: Vec<SummaryRow> = sqlx::query_as(&sql).bind(org).fetch_all(pool).await?;
+    let rows: Vec<SummaryRow> = sqlx::query_as(&sql).bind(org).fetch_all(db.conn()).await?;
     rows.into_iter().map(CampaignSummary::try_from).collect()
 }
 
 /// One campaign of the organization, or `NotFound` (also for another organization's id).
-pub async fn get(pool: &PgPool, org: Uuid, id: Uuid) -> Result<CampaignSummary, DataError> {
+pub async fn get(db: &mut Snapshot, org: Uuid, id: Uuid) -> Result<CampaignSummary, DataError> {
     let sql = format!("{SUMMARY_SQL} AND c.id = $2");
     let row: Option<SummaryRow> = sqlx::query_as(&sql)
         .bind(org)
         .bind(id)
-        .fetch_optional(pool)
+        .fetch_optional(db.conn())
         .await?;
     row.ok_or(DataError::NotFound("campaign"))?.try_into()
 }
 
 /// `NotFound` unless the campaign exists in the organization.
-pub async fn ensure_exists(pool: &PgPool, org: Uuid, id: Uuid) -> Result<(), DataError> {
+pub async fn ensure_exists(db: &mut Snapshot, org: Uuid, id: Uuid) -> Result<(), DataError> {
     let found: Option<i32> =
         sqlx::query_scalar("SELECT 1 FROM campaigns WHERE organization_id = $1 AND id = $2")
             .bind(org)
             .bind(id)
-            .fetch_optional(pool)
+            .fetch_optional(db.conn())
             .await?;
     found.map(|_| ()).ok_or(DataError::NotFound("campaign"))
 }

@@ -1,8 +1,7 @@
 use chrono::{DateTime, Utc};
-use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::{campaigns, DataError};
+use super::{campaigns, DataError, Snapshot};
 use crate::model::{Contact, ContactStatus, Page};
 
 #[derive(sqlx::FromRow)]
@@ -36,13 +35,13 @@ impl TryFrom<ContactRow> for Contact {
 
 /// Contacts of a campaign in a stable order (name, then id).
 pub async fn list(
-    pool: &PgPool,
+    db: &mut Snapshot,
     org: Uuid,
     campaign: Uuid,
     limit: i64,
     offset: i64,
 ) -> Result<Page<Contact>, DataError> {
-    campaigns::ensure_exists(pool, org, campaign).await?;
+    campaigns::ensure_exists(db, org, campaign).await?;
     let rows: Vec<ContactRow> = sqlx::query_as(
         "SELECT id, campaign_id, name, phone, status, created_at, updated_at FROM contacts \
          WHERE organization_id = $1 AND campaign_id = $2 ORDER BY name, id LIMIT $3 OFFSET $4",
@@ -51,14 +50,14 @@ pub async fn list(
     .bind(campaign)
     .bind(limit)
     .bind(offset)
-    .fetch_all(pool)
+    .fetch_all(db.conn())
     .await?;
     let total: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM contacts WHERE organization_id = $1 AND campaign_id = $2",
     )
     .bind(org)
     .bind(campaign)
-    .fetch_one(pool)
+    .fetch_one(db.conn())
     .await?;
     Ok(Page {
         items: rows
@@ -68,5 +67,6 @@ pub async fn list(
         total,
         limit,
         offset,
+        cursor: db.cursor().await?,
     })
 }

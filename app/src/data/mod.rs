@@ -7,8 +7,10 @@ pub mod calls;
 pub mod campaigns;
 pub mod contacts;
 mod error;
+pub mod snapshot;
 
 pub use error::DataError;
+pub use snapshot::Snapshot;
 
 /// Largest page any list query returns.
 pub const MAX_PAGE_SIZE: i64 = 500;

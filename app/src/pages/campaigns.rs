@@ -25,7 +25,7 @@ pub fn CampaignsPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match campaigns.await {
                         Err(e) => view! { <Notice title="Could not load campaigns" body=e.to_string() /> }.into_any(),
-                        Ok(list) if list.is_empty() => view! {
+                        Ok(list) if list.campaigns.is_empty() => view! {
                             <Notice
                                 title="No campaigns yet"
                                 body="When your organization creates a campaign it shows up here with its progress and live calls."
@@ -34,7 +34,7 @@ pub fn CampaignsPage() -> impl IntoView {
                         .into_any(),
                         Ok(list) => view! {
                             <ul class="grid grid-cols-1 gap-3" data-testid="campaign-list">
-                                {list.into_iter().map(|c| view! { <CampaignRow campaign=c /> }).collect_view()}
+                                {list.campaigns.into_iter().map(|c| view! { <CampaignRow campaign=c /> }).collect_view()}
                             </ul>
                         }
                         .into_any(),

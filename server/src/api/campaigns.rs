@@ -1,21 +1,31 @@
 use axum::extract::State;
+use axum::http::{HeaderName, HeaderValue};
 use axum::Json;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use uuid::Uuid;
 
+use app::cursor::Cursor;
 use app::data::{
-    calls as call_data, campaigns as campaign_data, contacts as contact_data, MAX_PAGE_SIZE,
+    calls as call_data, campaigns as campaign_data, contacts as contact_data, Snapshot,
+    MAX_PAGE_SIZE,
 };
-use app::model::{Call, CallStatus, CampaignSummary, Contact, Page};
+use app::model::{Call, CallStatus, CampaignList, CampaignSummary, Contact, Page};
 
 use crate::auth::extract::{ApiPath, ApiQuery, AuthUser};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
-#[derive(Serialize, ToSchema)]
-pub struct CampaignList {
-    pub campaigns: Vec<CampaignSummary>,
+/// Header carrying the realtime cursor a single-object response is consistent with.
+pub const CURSOR_HEADER: HeaderName = HeaderName::from_static("realtime-cursor");
+
+/// A single object plus the `Realtime-Cursor` header.
+type WithCursor<T> = ([(HeaderName, HeaderValue); 1], Json<T>);
+
+fn with_cursor<T>(cursor: Cursor, body: T) -> WithCursor<T> {
+    let value =
+        HeaderValue::from_str(&cursor.to_string()).expect("a cursor is a valid header value");
+    ([(CURSOR_HEADER, value)], Json(body))
 }
 
 /// Paging of list endpoints.
@@ -65,8 +75,10 @@ pub async fn list(
     State(s): State<AppState>,
     AuthUser(u): AuthUser,
 ) -> Result<Json<CampaignList>, ApiError> {
-    let campaigns = campaign_data::list(&s.pool, u.organization_id).await?;
-    Ok(Json(CampaignList { campaigns }))
+    let mut db = Snapshot::begin(&s.pool).await?;
+    let campaigns = campaign_data::list(&mut db, u.organization_id).await?;
+    let cursor = db.cursor().await?;
+    Ok(Json(CampaignList { campaigns, cursor }))
 }
 
 /// One campaign.
@@ -74,7 +86,7 @@ pub async fn list(
     get, path = "/api/campaigns/{id}", tag = "campaigns",
     params(("id" = Uuid, Path, description = "Campaign id")),
     responses(
-        (status = 200, body = CampaignSummary),
+        (status = 200, body = CampaignSummary, headers(("Realtime-Cursor" = String, description = "Realtime cursor this campaign is consistent with"))),
         (status = 400, description = "Malformed id", body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 404, description = "No such campaign in your organization", body = ErrorBody),
@@ -85,10 +97,10 @@ pub async fn get(
     State(s): State<AppState>,
     AuthUser(u): AuthUser,
     ApiPath(id): ApiPath<Uuid>,
-) -> Result<Json<CampaignSummary>, ApiError> {
-    Ok(Json(
-        campaign_data::get(&s.pool, u.organization_id, id).await?,
-    ))
+) -> Result<WithCursor<CampaignSummary>, ApiError> {
+    let mut db = Snapshot::begin(&s.pool).await?;
+    let campaign = campaign_data::get(&mut db, u.organization_id, id).await?;
+    Ok(with_cursor(db.cursor().await?, campaign))
 }
 
 /// Calls of a campaign, newest first.
@@ -110,7 +122,8 @@ pub async fn calls(
     ApiQuery(q): ApiQuery<CallsQuery>,
 ) -> Result<Json<Page<Call>>, ApiError> {
     let (limit, offset) = paging(q.limit, q.offset)?;
-    let page = call_data::list(&s.pool, u.organization_id, id, q.status, limit, offset).await?;
+    let mut db = Snapshot::begin(&s.pool).await?;
+    let page = call_data::list(&mut db, u.organization_id, id, q.status, limit, offset).await?;
     Ok(Json(page))
 }
 
@@ -133,9 +146,9 @@ pub async fn contacts(
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> Result<Json<Page<Contact>>, ApiError> {
     let (limit, offset) = paging(q.limit, q.offset)?;
-    Ok(Json(
-        contact_data::list(&s.pool, u.organization_id, id, limit, offset).await?,
-    ))
+    let mut db = Snapshot::begin(&s.pool).await?;
+    let page = contact_data::list(&mut db, u.organization_id, id, limit, offset).await?;
+    Ok(Json(page))
 }
 
 /// One call.
@@ -143,7 +156,7 @@ pub async fn contacts(
     get, path = "/api/calls/{id}", tag = "calls",
     params(("id" = Uuid, Path, description = "Call id")),
     responses(
-        (status = 200, body = Call),
+        (status = 200, body = Call, headers(("Realtime-Cursor" = String, description = "Realtime cursor this call is consistent with"))),
         (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 404, body = ErrorBody),
@@ -154,6 +167,8 @@ pub async fn call(
     State(s): State<AppState>,
     AuthUser(u): AuthUser,
     ApiPath(id): ApiPath<Uuid>,
-) -> Result<Json<Call>, ApiError> {
-    Ok(Json(call_data::get(&s.pool, u.organization_id, id).await?))
+) -> Result<WithCursor<Call>, ApiError> {
+    let mut db = Snapshot::begin(&s.pool).await?;
+    let call = call_data::get(&mut db, u.organization_id, id).await?;
+    Ok(with_cursor(db.cursor().await?, call))
 }

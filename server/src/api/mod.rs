@@ -25,6 +25,9 @@ pub fn router() -> Router<AppState> {
         .route("/api/campaigns/{id}/calls", get(campaigns::calls))
         .route("/api/campaigns/{id}/contacts", get(campaigns::contacts))
         .route("/api/calls/{id}", get(campaigns::call))
+        .route("/api/realtime/stream", get(crate::realtime::stream::stream))
+        .route("/api/realtime/changes", get(crate::realtime::poll::changes))
+        .route("/api/realtime/status", get(realtime_status))
         .route("/api/openapi.json", get(openapi::document))
         .route("/api", get(not_found).post(not_found))
         .route(
@@ -49,6 +52,22 @@ pub fn router() -> Router<AppState> {
 )]
 async fn me(AuthUser(user): AuthUser) -> Json<app::model::CurrentUser> {
     Json(user)
+}
+
+/// This instance's realtime health: listener, tailer lag, streams, deliveries.
+#[utoipa::path(
+    get, path = "/api/realtime/status", tag = "realtime",
+    responses(
+        (status = 200, body = crate::realtime::stats::StatsSnapshot),
+        (status = 401, body = crate::error::ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+async fn realtime_status(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    AuthUser(user): AuthUser,
+) -> Json<crate::realtime::stats::StatsSnapshot> {
+    Json(state.realtime.stats.snapshot(user.organization_id))
 }
 
 async fn not_found(uri: Uri) -> ApiError {

@@ -17,6 +17,9 @@ use utoipa::{Modify, OpenApi};
         super::campaigns::calls,
         super::campaigns::contacts,
         super::campaigns::call,
+        super::realtime_status,
+        crate::realtime::stream::stream,
+        crate::realtime::poll::changes,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
     modifiers(&BearerAuth)

@@ -1,0 +1,80 @@
+//! Realtime: Postgres change capture → server-sent events.
+//!
+//! - `capture` lives in the database (migration `realtime_capture`): triggers record every
+//!   change in `realtime.changes`, and each transaction gets a commit-ordered `seq` at COMMIT.
+//! - [`log`] reads that change log after a [`Cursor`](app::cursor::Cursor).
+//! - [`tail`]: one tailer per server instance follows the log (woken by LISTEN/NOTIFY, with a
+//!   polling safety net) and publishes each change, serialized once, to the [`hub`].
+//! - [`stream`]: `GET /api/realtime/stream`, SSE per subscriber: replay after the client's
+//!   cursor, then live changes, de-duplicated by cursor; [`poll`] is the fallback endpoint.
+//! - [`filter`] + [`registry`]: subscriptions `table[:event[:column=op.value]]`, validated
+//!   against the captured tables' columns; the organization is always enforced first.
+//! - [`retention`] prunes the log; [`stats`] is what the health page reads.
+
+pub mod change;
+pub mod filter;
+pub mod hub;
+pub mod log;
+pub mod params;
+pub mod poll;
+pub mod registry;
+pub mod retention;
+pub mod stats;
+pub mod stream;
+pub mod tail;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use hub::Hub;
+use registry::Registry;
+use stats::Stats;
+
+/// Tunables of the realtime engine.
+#[derive(Clone, Debug)]
+pub struct RealtimeConfig {
+    /// How long changes stay replayable (`SWITCHBOARD_REALTIME_RETENTION_SECS`, default 24 h).
+    pub retention: Duration,
+    /// How often the retention job runs.
+    pub prune_interval: Duration,
+    /// Comment heartbeat on idle streams (at most 15 s apart).
+    pub heartbeat: Duration,
+    /// How often the tailer reads the log even without a notification.
+    pub safety_poll: Duration,
+}
+
+impl Default for RealtimeConfig {
+    fn default() -> Self {
+        RealtimeConfig {
+            retention: Duration::from_secs(24 * 3600),
+            prune_interval: Duration::from_secs(60),
+            heartbeat: Duration::from_secs(10),
+            safety_poll: Duration::from_secs(1),
+        }
+    }
+}
+
+/// The engine's shared parts, cloned into every handler.
+#[derive(Clone)]
+pub struct Realtime {
+    pub hub: Arc<Hub>,
+    pub stats: Arc<Stats>,
+    pub registry: Arc<Registry>,
+    pub config: RealtimeConfig,
+    /// Cancelled at shutdown: open streams end so the server can stop.
+    pub shutdown: CancellationToken,
+}
+
+impl Realtime {
+    pub fn new(config: RealtimeConfig) -> Self {
+        Realtime {
+            hub: Arc::new(Hub::default()),
+            stats: Arc::new(Stats::default()),
+            registry: Arc::new(Registry::default()),
+            config,
+            shutdown: CancellationToken::new(),
+        }
+    }
+}

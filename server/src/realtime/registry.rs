@@ -1,0 +1,97 @@
+//! Which tables are captured and what their columns are, read from the Postgres catalog (the
+//! tables carrying the `realtime_capture` trigger), so subscriptions can be checked up front.
+
+use std::collections::HashMap;
+use std::sync::RwLock;
+
+use sqlx::PgPool;
+
+/// How a column's values compare in filters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnType {
+    Uuid,
+    Integer,
+    Numeric,
+    Boolean,
+    Timestamp,
+    Text,
+}
+
+impl ColumnType {
+    pub fn from_pg(type_name: &str) -> Self {
+        match type_name {
+            "uuid" => ColumnType::Uuid,
+            "smallint" | "integer" | "bigint" => ColumnType::Integer,
+            "real" | "double precision" => ColumnType::Numeric,
+            t if t.starts_with("numeric") => ColumnType::Numeric,
+            "boolean" => ColumnType::Boolean,
+            t if t.starts_with("timestamp") || t == "date" => ColumnType::Timestamp,
+            _ => ColumnType::Text,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct TableInfo {
+    pub columns: HashMap<String, ColumnType>,
+}
+
+#[derive(Default)]
+pub struct Registry {
+    tables: RwLock<HashMap<String, TableInfo>>,
+}
+
+impl Registry {
+    /// Read the captured tables from the catalog.
+    pub async fn refresh(&self, pool: &PgPool) -> Result<(), sqlx::Error> {
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod) \
+             FROM pg_trigger t \
+             JOIN pg_class c ON c.oid = t.tgrelid \
+             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
+             WHERE t.tgname = 'realtime_capture'",
+        )
+        .fetch_all(pool)
+        .await?;
+        let mut tables: HashMap<String, TableInfo> = HashMap::new();
+        for (table, column, ty) in rows {
+            tables
+                .entry(table)
+                .or_default()
+                .columns
+                .insert(column, ColumnType::from_pg(&ty));
+        }
+        *self.tables.write().expect("registry lock") = tables;
+        Ok(())
+    }
+
+    /// A captured table; the catalog is read again once if it is not known yet (a table
+    /// captured after this server started).
+    pub async fn table(&self, pool: &PgPool, name: &str) -> Result<Option<TableInfo>, sqlx::Error> {
+        if let Some(t) = self.get(name) {
+            return Ok(Some(t));
+        }
+        self.refresh(pool).await?;
+        Ok(self.get(name))
+    }
+
+    fn get(&self, name: &str) -> Option<TableInfo> {
+        self.tables
+            .read()
+            .expect("registry lock")
+            .get(name)
+            .cloned()
+    }
+
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .tables
+            .read()
+            .expect("registry lock")
+            .keys()
+            .cloned()
+            .collect();
+        names.sort();
+        names
+    }
+}

@@ -1,0 +1,239 @@
+//! `GET /api/realtime/stream`: server-sent events for the caller's organization.
+//!
+//! A stream first subscribes to the hub, then replays the change log after the client's
+//! cursor (`Last-Event-ID`, else `?after=`), then forwards live changes, skipping any it has
+//! already sent: nothing between replay and live is lost or repeated. A stream that falls
+//! behind the hub's buffer is caught up from the change log the same way.
+
+use std::convert::Infallible;
+use std::sync::atomic::Ordering::Relaxed;
+
+use axum::body::Body;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use bytes::{Bytes, BytesMut};
+use sqlx::PgPool;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+use uuid::Uuid;
+
+use app::cursor::Cursor;
+
+use super::change::control_frame;
+use super::filter::Subscription;
+use super::log::{current, read_page, PageRead, Scope};
+use super::params::{parse_cursor, Params};
+use super::Realtime;
+use crate::auth::extract::AuthUser;
+use crate::error::{ApiError, ErrorBody};
+use crate::state::AppState;
+
+/// Changes read from the log per query while replaying.
+pub const REPLAY_PAGE: i64 = 500;
+/// Most buffered live changes written in one chunk.
+const MAX_BATCH: usize = 256;
+
+/// Subscribe to changes (SSE).
+#[utoipa::path(
+    get, path = "/api/realtime/stream", tag = "realtime",
+    params(
+        ("sub" = Vec<String>, Query, description = "Repeatable: `table[:event[:column=op.value]]`"),
+        ("after" = Option<String>, Query, description = "Resume after this cursor (`Last-Event-ID` wins)"),
+    ),
+    responses(
+        (status = 200, description = "`text/event-stream`: `ready`, then `change` events (id = cursor); `reset` when the cursor is too old", content_type = "text/event-stream"),
+        (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn stream(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let rt = &state.realtime;
+    let params = Params::parse(query.as_deref(), false, &rt.registry, &state.pool).await?;
+    let last_event_id = headers
+        .get("last-event-id")
+        .map(|v| {
+            v.to_str()
+                .map_err(|_| ApiError::BadRequest("Last-Event-ID is not text".into()))
+        })
+        .transpose()?
+        .filter(|v| !v.is_empty())
+        .map(parse_cursor)
+        .transpose()?;
+    let start = last_event_id.or(params.after);
+    let body = Body::from_stream(session(
+        rt.clone(),
+        state.pool.clone(),
+        user.organization_id,
+        params.tables(),
+        params.subs,
+        start,
+    ));
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    h.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    Ok(res)
+}
+
+/// What a stream has sent so far, and how to add to it.
+struct Outbox {
+    subs: Vec<Subscription>,
+    org: Uuid,
+    /// Everything at or before this position has been considered; later duplicates are dropped.
+    last: Cursor,
+    delivered: u64,
+}
+
+impl Outbox {
+    /// Append the change's frame if it is new and wanted; organization checked on every event.
+    fn offer(&mut self, change: &super::change::Change, buf: &mut BytesMut) {
+        if change.cursor <= self.last {
+            return;
+        }
+        self.last = change.cursor;
+        if change.organization_id == self.org && self.subs.iter().any(|s| s.matches(change)) {
+            buf.extend_from_slice(&change.frame);
+            self.delivered += 1;
+        }
+    }
+}
+
+enum Replay {
+    Done,
+    Reset(Cursor),
+}
+
+/// Replay the log after `out.last` into `chunks`, a page at a time.
+async fn replay(
+    pool: &PgPool,
+    out: &mut Outbox,
+    tables: &[String],
+    chunks: &mut Vec<Bytes>,
+) -> Result<Replay, sqlx::Error> {
+    let scope = Scope {
+        organization: Some(out.org),
+        tables: Some(tables),
+    };
+    loop {
+        match read_page(pool, out.last, scope, REPLAY_PAGE).await? {
+            PageRead::Reset { head } => return Ok(Replay::Reset(head)),
+            PageRead::Changes {
+                changes,
+                end,
+                complete,
+            } => {
+                let mut buf = BytesMut::new();
+                for c in &changes {
+                    out.offer(c, &mut buf);
+                }
+                out.last = out.last.max(end);
+                if !buf.is_empty() {
+                    chunks.push(buf.freeze());
+                }
+                if complete {
+                    return Ok(Replay::Done);
+                }
+            }
+        }
+    }
+}
+
+fn session(
+    rt: Realtime,
+    pool: PgPool,
+    org: Uuid,
+    tables: Vec<String>,
+    subs: Vec<Subscription>,
+    start: Option<Cursor>,
+) -> impl futures_util::Stream<Item = Result<Bytes, Infallible>> {
+    async_stream::stream! {
+        let _open = rt.stats.stream_opened(org);
+        let mut rx = rt.hub.subscribe(org);
+        let mut out = Outbox { subs, org, last: Cursor::START, delivered: 0 };
+        yield Ok(Bytes::from_static(b"retry: 1000\n\n"));
+
+        // Where to begin: after the client's cursor (replayed), or now.
+        let begin = match start {
+            Some(c) => c,
+            None => match current(&pool).await {
+                Ok(head) => head,
+                Err(e) => { tracing::warn!(error = %e, "stream cannot read the log head"); return; }
+            },
+        };
+        out.last = begin;
+        let mut pending: Vec<Bytes> = Vec::new();
+        if start.is_some() {
+            rt.stats.replays.fetch_add(1, Relaxed);
+            match replay(&pool, &mut out, &tables, &mut pending).await {
+                Ok(Replay::Done) => {}
+                Ok(Replay::Reset(head)) => {
+                    rt.stats.resets.fetch_add(1, Relaxed);
+                    out.last = head;
+                    pending.push(control_frame("reset", head));
+                }
+                Err(e) => { tracing::warn!(error = %e, "replay failed; the client will resume"); return; }
+            }
+        }
+        for b in pending.drain(..) { yield Ok(b); }
+        yield Ok(control_frame("ready", out.last));
+
+        let mut heartbeat = tokio::time::interval(rt.config.heartbeat);
+        heartbeat.reset();
+        loop {
+            let first = tokio::select! {
+                biased;
+                () = rt.shutdown.cancelled() => break,
+                r = rx.recv() => r,
+                _ = heartbeat.tick() => { yield Ok(Bytes::from_static(b": keep-alive\n\n")); continue; }
+            };
+            let mut buf = BytesMut::new();
+            let mut lagged = false;
+            match first {
+                Ok(change) => out.offer(&change, &mut buf),
+                Err(RecvError::Lagged(_)) => lagged = true,
+                Err(RecvError::Closed) => break,
+            }
+            // Take whatever else is already buffered: one write for a burst. Stop at a lag:
+            // what came before it is contiguous with `out.last`; the rest is replayed.
+            for _ in 0..if lagged { 0 } else { MAX_BATCH } {
+                match rx.try_recv() {
+                    Ok(change) => out.offer(&change, &mut buf),
+                    Err(TryRecvError::Lagged(_)) => { lagged = true; break; }
+                    Err(_) => break,
+                }
+            }
+            let before = out.delivered;
+            if lagged {
+                // Fell behind the hub: listen afresh, then fill the gap from the log.
+                rt.stats.replays.fetch_add(1, Relaxed);
+                rx = rt.hub.subscribe(org);
+                let mut chunks = Vec::new();
+                match replay(&pool, &mut out, &tables, &mut chunks).await {
+                    Ok(Replay::Done) => {}
+                    Ok(Replay::Reset(head)) => {
+                        rt.stats.resets.fetch_add(1, Relaxed);
+                        out.last = head;
+                        chunks.push(control_frame("reset", head));
+                    }
+                    Err(e) => { tracing::warn!(error = %e, "catch-up failed; the client will resume"); break; }
+                }
+                if !buf.is_empty() { yield Ok(buf.split().freeze()); }
+                for c in chunks { yield Ok(c); }
+            } else if !buf.is_empty() {
+                yield Ok(buf.freeze());
+            }
+            rt.stats.deliveries.fetch_add(out.delivered - before, Relaxed);
+            heartbeat.reset();
+        }
+    }
+}

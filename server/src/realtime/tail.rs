@@ -1,0 +1,154 @@
+//! The tailer: one per server instance. It follows the change log in commit order and
+//! publishes every change to the hub. LISTEN/NOTIFY wakes it; a periodic read catches
+//! anything a notification missed (e.g. while the listening connection was down). It
+//! reconnects by itself when the listener is killed or Postgres restarts.
+
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use sqlx::postgres::PgListener;
+use sqlx::PgPool;
+use tokio_util::sync::CancellationToken;
+
+use app::cursor::Cursor;
+
+use super::log::{current, read_page, PageRead, Scope};
+use super::Realtime;
+
+/// Notification channel the capture trigger signals on each commit.
+pub const CHANNEL: &str = "realtime_changes";
+/// Changes read per query.
+pub const TAIL_PAGE: i64 = 1000;
+/// Polling interval while the listener is down.
+const DEGRADED_POLL: Duration = Duration::from_millis(250);
+const RETRY_BACKOFF: Duration = Duration::from_millis(500);
+
+pub async fn run(rt: Realtime, pool: PgPool, cancel: CancellationToken) {
+    // Start at the head: history is replayed by each stream from its own cursor.
+    let mut cursor = loop {
+        match current(&pool).await {
+            Ok(c) => break c,
+            Err(e) => {
+                tracing::warn!(error = %e, "tailer cannot read the log head; retrying");
+                if sleep_or_cancel(&cancel, RETRY_BACKOFF).await {
+                    return;
+                }
+            }
+        }
+    };
+    tracing::info!(%cursor, "realtime tailer started");
+    let mut listener: Option<PgListener> = None;
+    let mut hub_prune = tokio::time::interval(Duration::from_secs(30));
+    loop {
+        if listener.is_none() {
+            listener = listen(&pool, &rt).await;
+        }
+        if let Err(e) = drain(&rt, &pool, &mut cursor).await {
+            tracing::warn!(error = %e, "tailer read failed; retrying");
+        }
+        let wait = if listener.is_some() {
+            rt.config.safety_poll
+        } else {
+            DEGRADED_POLL
+        };
+        tokio::select! {
+            () = cancel.cancelled() => break,
+            _ = hub_prune.tick() => rt.hub.prune(),
+            () = tokio::time::sleep(wait) => {}
+            woke = async { listener.as_mut().expect("checked").try_recv().await }, if listener.is_some() => {
+                match woke {
+                    Ok(Some(_)) => {
+                        // Coalesce a burst of notifications into one read.
+                        if let Some(l) = listener.as_mut() {
+                            while l.next_buffered().is_some() {}
+                        }
+                    }
+                    Ok(None) => {
+                        // The connection dropped. Notifications sent meanwhile are gone; the
+                        // drain on the next turn reads the log, and a fresh listener follows.
+                        rt.stats.listener_connected.store(false, Relaxed);
+                        rt.stats.listener_reconnects.fetch_add(1, Relaxed);
+                        tracing::warn!("realtime listener lost its connection; reconnecting");
+                        listener = None;
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "realtime listener failed; reconnecting");
+                        rt.stats.listener_connected.store(false, Relaxed);
+                        listener = None;
+                        if sleep_or_cancel(&cancel, RETRY_BACKOFF).await {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    tracing::info!("realtime tailer stopped");
+}
+
+async fn listen(pool: &PgPool, rt: &Realtime) -> Option<PgListener> {
+    let attempt = async {
+        let mut l = PgListener::connect_with(pool).await?;
+        l.listen(CHANNEL).await?;
+        Ok::<_, sqlx::Error>(l)
+    };
+    match attempt.await {
+        Ok(l) => {
+            rt.stats.listener_connected.store(true, Relaxed);
+            Some(l)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "realtime listener cannot connect; polling meanwhile");
+            rt.stats.listener_connected.store(false, Relaxed);
+            None
+        }
+    }
+}
+
+/// Publish everything after `cursor`.
+async fn drain(rt: &Realtime, pool: &PgPool, cursor: &mut Cursor) -> Result<(), sqlx::Error> {
+    loop {
+        match read_page(pool, *cursor, Scope::default(), TAIL_PAGE).await? {
+            PageRead::Reset { head } => {
+                // Only if this instance was stopped for longer than the retention window.
+                tracing::warn!(from = %cursor, to = %head, "tailer jumped over pruned changes");
+                *cursor = head;
+                return Ok(());
+            }
+            PageRead::Changes {
+                changes,
+                end,
+                complete,
+            } => {
+                if let Some(last) = changes.last() {
+                    let delay = (Utc::now() - last.committed_at)
+                        .num_microseconds()
+                        .unwrap_or(0);
+                    rt.stats
+                        .publish_delay_us
+                        .store(delay.max(0) as u64, Relaxed);
+                }
+                rt.stats.published.fetch_add(changes.len() as u64, Relaxed);
+                for change in changes {
+                    rt.hub.publish(Arc::new(change));
+                }
+                *cursor = end;
+                rt.stats.tailer_seq.store(end.seq, Relaxed);
+                rt.stats.head_seq.store(end.seq, Relaxed);
+                if complete {
+                    return Ok(());
+                }
+            }
+        }
+    }
+}
+
+/// Sleep; true if cancelled meanwhile.
+async fn sleep_or_cancel(cancel: &CancellationToken, d: Duration) -> bool {
+    tokio::select! {
+        () = cancel.cancelled() => true,
+        () = tokio::time::sleep(d) => false,
+    }
+}
