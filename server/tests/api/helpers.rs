@@ -16,6 +16,7 @@ pub struct TestApp {
     pub pool: PgPool,
     db_name: String,
     server_url: String,
+    owns_database: bool,
     stop: Option<oneshot::Sender<()>>,
     handle: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
@@ -45,7 +46,11 @@ pub async fn spawn_seeded() -> TestApp {
 }
 
 pub async fn spawn_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
-    let server_url = server_url();
+    spawn_in(server_url(), configure).await
+}
+
+/// Start the app on a fresh database of the Postgres server at `server_url`.
+pub async fn spawn_in(server_url: String, configure: impl FnOnce(&mut Settings)) -> TestApp {
     let db_name = format!("test_{}", Uuid::new_v4().simple());
     let mut admin = PgConnection::connect(&format!("{server_url}/postgres"))
         .await
@@ -54,6 +59,21 @@ pub async fn spawn_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         .execute(format!(r#"CREATE DATABASE "{db_name}""#).as_str())
         .await
         .expect("creating the test database");
+    spawn_on(server_url, db_name, configure).await
+}
+
+/// A second instance of the app on the same database as `first` (it drops nothing).
+pub async fn spawn_second(first: &TestApp) -> TestApp {
+    let mut app = spawn_on(first.server_url.clone(), first.db_name.clone(), |_| {}).await;
+    app.owns_database = false;
+    app
+}
+
+async fn spawn_on(
+    server_url: String,
+    db_name: String,
+    configure: impl FnOnce(&mut Settings),
+) -> TestApp {
     let mut settings = Settings::for_tests(format!("{server_url}/{db_name}"));
     configure(&mut settings);
     let app = Application::build(settings)
@@ -70,12 +90,32 @@ pub async fn spawn_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         pool,
         db_name,
         server_url,
+        owns_database: true,
         stop: Some(tx),
         handle: Some(handle),
     }
 }
 
 impl TestApp {
+    /// The URL of this test's own database (for psql or a second instance).
+    pub fn database_url(&self) -> String {
+        format!("{}/{}", self.server_url, self.db_name)
+    }
+
+    /// Run SQL with the `psql` command-line client, as an outside writer would.
+    pub fn psql(&self, sql: &str) -> String {
+        let out = std::process::Command::new("psql")
+            .args([&self.database_url(), "-v", "ON_ERROR_STOP=1", "-qAtc", sql])
+            .output()
+            .expect("running psql");
+        assert!(
+            out.status.success(),
+            "psql failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }
@@ -154,6 +194,9 @@ impl Drop for TestApp {
         }
         if let Some(handle) = self.handle.take() {
             handle.abort();
+        }
+        if !self.owns_database {
+            return;
         }
         let (server_url, db) = (self.server_url.clone(), self.db_name.clone());
         // Drop the database on a runtime of its own: Drop cannot await.

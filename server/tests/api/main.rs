@@ -3,9 +3,12 @@
 
 mod auth;
 mod campaigns;
+mod cluster;
 mod errors;
 mod helpers;
 mod isolation;
 mod pages;
+mod realtime;
 mod seed;
 mod simulator;
+mod sse;

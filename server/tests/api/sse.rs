@@ -1,0 +1,128 @@
+//! A small SSE client for tests: reads `text/event-stream` frames from a live response.
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use reqwest::{Client, StatusCode};
+use serde_json::Value;
+
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub event: String,
+    pub id: Option<String>,
+    pub data: String,
+}
+
+impl Event {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.data).expect("event data is JSON")
+    }
+}
+
+pub struct Sse {
+    body: std::pin::Pin<Box<dyn futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>,
+    buf: String,
+    /// Comment lines seen (heartbeats).
+    pub comments: usize,
+}
+
+impl Sse {
+    /// Open a stream; panics unless it answers 200.
+    pub async fn open(url: &str, token: &str, last_event_id: Option<&str>) -> Sse {
+        let (status, sse) = Self::try_open(url, token, last_event_id).await;
+        assert_eq!(status, StatusCode::OK, "opening {url}");
+        sse.unwrap()
+    }
+
+    pub async fn try_open(
+        url: &str,
+        token: &str,
+        last_event_id: Option<&str>,
+    ) -> (StatusCode, Option<Sse>) {
+        let mut req = Client::new().get(url).bearer_auth(token);
+        if let Some(id) = last_event_id {
+            req = req.header("Last-Event-ID", id);
+        }
+        let res = req.send().await.expect("connecting to the stream");
+        let status = res.status();
+        if status != StatusCode::OK {
+            return (status, None);
+        }
+        assert_eq!(res.headers()["content-type"], "text/event-stream");
+        let sse = Sse {
+            body: Box::pin(res.bytes_stream()),
+            buf: String::new(),
+            comments: 0,
+        };
+        (status, Some(sse))
+    }
+
+    /// The next event (comments and `retry:` skipped), or `None` after `wait`.
+    pub async fn next(&mut self, wait: Duration) -> Option<Event> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            if let Some(end) = self.buf.find("\n\n") {
+                let frame: String = self.buf.drain(..end + 2).collect();
+                let mut ev = Event {
+                    event: "message".into(),
+                    id: None,
+                    data: String::new(),
+                };
+                let mut any = false;
+                for line in frame.lines() {
+                    if let Some(c) = line.strip_prefix(':') {
+                        let _ = c;
+                        self.comments += 1;
+                    } else if let Some(v) = line.strip_prefix("event: ") {
+                        ev.event = v.into();
+                        any = true;
+                    } else if let Some(v) = line.strip_prefix("id: ") {
+                        ev.id = Some(v.into());
+                    } else if let Some(v) = line.strip_prefix("data: ") {
+                        ev.data.push_str(v);
+                        any = true;
+                    }
+                }
+                if any {
+                    return Some(ev);
+                }
+                continue;
+            }
+            let chunk = tokio::time::timeout_at(deadline, self.body.next())
+                .await
+                .ok()??;
+            self.buf
+                .push_str(std::str::from_utf8(&chunk.expect("stream chunk")).expect("utf-8"));
+        }
+    }
+
+    /// Wait for `event: ready`; returns its cursor.
+    pub async fn ready(&mut self) -> String {
+        loop {
+            let ev = self
+                .next(Duration::from_secs(10))
+                .await
+                .expect("a ready event");
+            if ev.event == "ready" {
+                return ev.json()["cursor"].as_str().unwrap().to_owned();
+            }
+            assert_eq!(
+                ev.event, "change",
+                "before ready only replayed changes come: {ev:?}"
+            );
+        }
+    }
+
+    /// Collect `change` events until `n` arrived or `wait` passed without one.
+    pub async fn changes(&mut self, n: usize, wait: Duration) -> Vec<Event> {
+        let mut out = Vec::new();
+        while out.len() < n {
+            match self.next(wait).await {
+                Some(ev) if ev.event == "change" => out.push(ev),
+                Some(_) => {}
+                None => break,
+            }
+        }
+        out
+    }
+}
