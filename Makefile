@@ -1,7 +1,7 @@
 # Switchboard — the two commands a newcomer needs:
 #   make run    install what is missing, start a private Postgres, build, seed, serve on :3000
 #   make test   the same installs, then fmt, clippy (ssr + wasm), unit/integration and browser tests
-.PHONY: run test setup db-start db-stop db-reset e2e fmt
+.PHONY: run test bench setup db-start db-stop db-reset fmt
 
 run:
 	@scripts/run.sh
@@ -22,3 +22,7 @@ db-reset:
 
 fmt:
 	cargo fmt --all
+
+# Realtime benchmark (release build; figures in the README). See scripts/bench.sh for knobs.
+bench:
+	@scripts/bench.sh

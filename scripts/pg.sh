@@ -3,6 +3,7 @@
 # port and socket, so it never collides with a system Postgres.
 #
 #   scripts/pg.sh start dev|test   start (initdb on first use); prints `export DATABASE_URL=...`
+#                                  and SWITCHBOARD_PG_STARTED=1 if it was not running yet
 #   scripts/pg.sh stop  dev|test   stop it (fast shutdown)
 #   scripts/pg.sh reset dev|test   stop it and delete its data directory
 #   scripts/pg.sh url   dev|test   print its DATABASE_URL
@@ -80,9 +81,11 @@ start() {
       fi
     } | as_owner tee -a "$data/postgresql.conf" >/dev/null
   fi
+  started=0
   if running; then
     log "already running on port $port"
   else
+    started=1
     # setsid: Ctrl-C in the terminal stops the server first; whoever started us stops Postgres.
     as_owner setsid -w "$BIN/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start >/dev/null \
       || { log "Postgres did not start; see $data/server.log"; tail -n 20 "$data/server.log" >&2; exit 1; }
@@ -93,6 +96,8 @@ start() {
     as_owner "$BIN/createdb" -h "$data" -p "$port" -U "$user" "$db"
   fi
   echo "export DATABASE_URL=$url"
+  # Callers stop the cluster afterwards only if this call started it.
+  echo "export SWITCHBOARD_PG_STARTED=$started"
 }
 
 stop() {

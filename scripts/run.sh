@@ -8,7 +8,7 @@ set -a; [ -f .env ] && . ./.env; set +a
 scripts/setup.sh
 if [ -z "${DATABASE_URL:-}" ]; then
   eval "$(scripts/pg.sh start dev)"
-  trap 'scripts/pg.sh stop dev' EXIT
+  [ "$SWITCHBOARD_PG_STARTED" = 1 ] && trap 'scripts/pg.sh stop dev' EXIT
 fi
 
 cargo leptos build

@@ -12,13 +12,13 @@ step "cargo fmt --check"
 cargo fmt --all -- --check
 
 step "clippy (server, ssr)"
-cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
+cargo clippy -p app -p server -p bench --features app/ssr --all-targets -- -D warnings
 step "clippy (browser, hydrate)"
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 if [ -z "${DATABASE_URL:-}" ]; then
   eval "$(scripts/pg.sh start test)"
-  trap 'scripts/pg.sh stop test' EXIT
+  [ "$SWITCHBOARD_PG_STARTED" = 1 ] && trap 'scripts/pg.sh stop test' EXIT
 fi
 # Tests create (and drop) their own databases through this server.
 export TEST_DATABASE_URL=${TEST_DATABASE_URL:-$DATABASE_URL}

@@ -13,12 +13,25 @@ use super::change::Change;
 /// (and is caught up from the change log instead).
 pub const ORG_CHANNEL_CAPACITY: usize = 4096;
 
-#[derive(Default)]
 pub struct Hub {
+    capacity: usize,
     orgs: RwLock<HashMap<Uuid, broadcast::Sender<Arc<Change>>>>,
 }
 
+impl Default for Hub {
+    fn default() -> Self {
+        Hub::new(ORG_CHANNEL_CAPACITY)
+    }
+}
+
 impl Hub {
+    pub fn new(capacity: usize) -> Self {
+        Hub {
+            capacity,
+            orgs: RwLock::default(),
+        }
+    }
+
     pub fn subscribe(&self, org: Uuid) -> broadcast::Receiver<Arc<Change>> {
         if let Some(tx) = self.orgs.read().expect("hub lock").get(&org) {
             return tx.subscribe();
@@ -27,7 +40,7 @@ impl Hub {
             .write()
             .expect("hub lock")
             .entry(org)
-            .or_insert_with(|| broadcast::channel(ORG_CHANNEL_CAPACITY).0)
+            .or_insert_with(|| broadcast::channel(self.capacity).0)
             .subscribe()
     }
 

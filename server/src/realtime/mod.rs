@@ -43,6 +43,8 @@ pub struct RealtimeConfig {
     pub heartbeat: Duration,
     /// How often the tailer reads the log even without a notification.
     pub safety_poll: Duration,
+    /// Per-organization hub buffer ([`hub::ORG_CHANNEL_CAPACITY`]).
+    pub hub_capacity: usize,
 }
 
 impl Default for RealtimeConfig {
@@ -52,6 +54,7 @@ impl Default for RealtimeConfig {
             prune_interval: Duration::from_secs(60),
             heartbeat: Duration::from_secs(10),
             safety_poll: Duration::from_secs(1),
+            hub_capacity: hub::ORG_CHANNEL_CAPACITY,
         }
     }
 }
@@ -70,7 +73,7 @@ pub struct Realtime {
 impl Realtime {
     pub fn new(config: RealtimeConfig) -> Self {
         Realtime {
-            hub: Arc::new(Hub::default()),
+            hub: Arc::new(Hub::new(config.hub_capacity)),
             stats: Arc::new(Stats::default()),
             registry: Arc::new(Registry::default()),
             config,

@@ -108,25 +108,28 @@ impl Outbox {
     }
 }
 
-enum Replay {
-    Done,
-    Reset(Cursor),
-}
-
-/// Replay the log after `out.last` into `chunks`, a page at a time.
-async fn replay(
+/// Replay the log after `out.last`, a page at a time: the frames to send, in order. A cursor
+/// past retention yields a `reset` frame and moves the stream to the head.
+async fn catch_up(
+    rt: &Realtime,
     pool: &PgPool,
     out: &mut Outbox,
     tables: &[String],
-    chunks: &mut Vec<Bytes>,
-) -> Result<Replay, sqlx::Error> {
+) -> Result<Vec<Bytes>, sqlx::Error> {
+    rt.stats.replays.fetch_add(1, Relaxed);
     let scope = Scope {
         organization: Some(out.org),
         tables: Some(tables),
     };
+    let mut chunks = Vec::new();
     loop {
         match read_page(pool, out.last, scope, REPLAY_PAGE).await? {
-            PageRead::Reset { head } => return Ok(Replay::Reset(head)),
+            PageRead::Reset { head } => {
+                rt.stats.resets.fetch_add(1, Relaxed);
+                out.last = head;
+                chunks.push(control_frame("reset", head));
+                return Ok(chunks);
+            }
             PageRead::Changes {
                 changes,
                 end,
@@ -141,7 +144,7 @@ async fn replay(
                     chunks.push(buf.freeze());
                 }
                 if complete {
-                    return Ok(Replay::Done);
+                    return Ok(chunks);
                 }
             }
         }
@@ -171,20 +174,13 @@ fn session(
             },
         };
         out.last = begin;
-        let mut pending: Vec<Bytes> = Vec::new();
         if start.is_some() {
-            rt.stats.replays.fetch_add(1, Relaxed);
-            match replay(&pool, &mut out, &tables, &mut pending).await {
-                Ok(Replay::Done) => {}
-                Ok(Replay::Reset(head)) => {
-                    rt.stats.resets.fetch_add(1, Relaxed);
-                    out.last = head;
-                    pending.push(control_frame("reset", head));
-                }
+            match catch_up(&rt, &pool, &mut out, &tables).await {
+                Ok(chunks) => for c in chunks { yield Ok(c); },
                 Err(e) => { tracing::warn!(error = %e, "replay failed; the client will resume"); return; }
             }
+            rt.stats.deliveries.fetch_add(out.delivered, Relaxed);
         }
-        for b in pending.drain(..) { yield Ok(b); }
         yield Ok(control_frame("ready", out.last));
 
         let mut heartbeat = tokio::time::interval(rt.config.heartbeat);
@@ -196,6 +192,7 @@ fn session(
                 r = rx.recv() => r,
                 _ = heartbeat.tick() => { yield Ok(Bytes::from_static(b": keep-alive\n\n")); continue; }
             };
+            let before = out.delivered;
             let mut buf = BytesMut::new();
             let mut lagged = false;
             match first {
@@ -212,23 +209,14 @@ fn session(
                     Err(_) => break,
                 }
             }
-            let before = out.delivered;
             if lagged {
                 // Fell behind the hub: listen afresh, then fill the gap from the log.
-                rt.stats.replays.fetch_add(1, Relaxed);
                 rx = rt.hub.subscribe(org);
-                let mut chunks = Vec::new();
-                match replay(&pool, &mut out, &tables, &mut chunks).await {
-                    Ok(Replay::Done) => {}
-                    Ok(Replay::Reset(head)) => {
-                        rt.stats.resets.fetch_add(1, Relaxed);
-                        out.last = head;
-                        chunks.push(control_frame("reset", head));
-                    }
+                if !buf.is_empty() { yield Ok(buf.split().freeze()); }
+                match catch_up(&rt, &pool, &mut out, &tables).await {
+                    Ok(chunks) => for c in chunks { yield Ok(c); },
                     Err(e) => { tracing::warn!(error = %e, "catch-up failed; the client will resume"); break; }
                 }
-                if !buf.is_empty() { yield Ok(buf.split().freeze()); }
-                for c in chunks { yield Ok(c); }
             } else if !buf.is_empty() {
                 yield Ok(buf.freeze());
             }

@@ -290,3 +290,38 @@ async fn idle_streams_get_a_heartbeat_comment() {
     );
     assert!(sse.comments >= 2, "heartbeats seen: {}", sse.comments);
 }
+
+#[tokio::test]
+async fn a_stream_that_falls_behind_the_hub_is_caught_up_from_the_log() {
+    // A tiny hub buffer: a burst of 300 changes overruns it at once.
+    let app = spawn_with(|s| s.realtime.hub_capacity = 4).await;
+    server::demo::seed::seed(&app.pool).await.unwrap();
+    let call = insert_call(&app, "acme").await;
+    let token = app.token("operator@acme.example").await;
+    let mut sse = Sse::open(&stream_url(&app, "sub=calls:UPDATE"), &token, None).await;
+    sse.ready().await;
+    app.psql(&format!(
+        "BEGIN; {} COMMIT;",
+        (0..300)
+            .map(|i| format!("UPDATE calls SET failure_reason = '{i}' WHERE id = '{call}';"))
+            .collect::<String>()
+    ));
+    let evs = sse.changes(300, WAIT).await;
+    let reasons: Vec<String> = evs
+        .iter()
+        .map(|e| {
+            e.json()["new"]["failure_reason"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    let want: Vec<String> = (0..300).map(|i| i.to_string()).collect();
+    assert_eq!(reasons, want, "every change once, in order");
+    assert!(sse.changes(1, Duration::from_millis(300)).await.is_empty());
+    let (_, status) = app.get_json(&token, "/api/realtime/status").await;
+    assert!(
+        status["replays"].as_u64().unwrap() >= 1,
+        "caught up from the log: {status}"
+    );
+}

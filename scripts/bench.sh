@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# `make bench`: the realtime benchmark. A release server on 127.0.0.1:3900 against a fresh
+# seeded database on the test cluster (fsync off: this measures the server, not the disk),
+# and the `loadgen` client holding N SSE streams while writers commit M changes/s.
+#
+#   STREAMS="1000 9000" RATES=10,100,1000 SECONDS_PER_RUN=10 make bench
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+streams=${STREAMS:-"1000 9000"}
+rates=${RATES:-10,100,1000}
+seconds=${SECONDS_PER_RUN:-10}
+port=${BENCH_PORT:-3900}
+
+scripts/setup.sh
+if [ -z "${DATABASE_URL:-}" ]; then
+  eval "$(scripts/pg.sh start test)"
+fi
+stop_pg() { [ "${SWITCHBOARD_PG_STARTED:-0}" = 1 ] && scripts/pg.sh stop test || true; }
+server_url=${DATABASE_URL%/*}
+db="switchboard_bench_$$"
+
+cargo build --release -p server -p bench
+
+psql "$server_url/postgres" -qAtc "CREATE DATABASE $db"
+# Streams and writers share this machine's open-file limit per process (20,000 here).
+ulimit -n "$(ulimit -Hn)"
+SWITCHBOARD_ADDR="127.0.0.1:$port" DATABASE_URL="$server_url/$db" SWITCHBOARD_SEED_DEMO=on \
+  SWITCHBOARD_SIMULATOR=off DATABASE_MAX_CONNECTIONS=20 RUST_LOG=warn \
+  target/release/server > target/bench-server.log 2>&1 &
+pid=$!
+cleanup() {
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  psql "$server_url/postgres" -qAtc "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
+}
+trap 'cleanup; stop_pg' EXIT
+for _ in $(seq 1 120); do
+  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB; client and server on the same machine"
+for n in $streams; do
+  echo
+  target/release/loadgen --url "http://127.0.0.1:$port" --database-url "$server_url/$db" \
+    --server-pid "$pid" --streams "$n" --rates "$rates" --seconds "$seconds" --saturate
+  sleep 2
+done
