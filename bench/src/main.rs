@@ -95,7 +95,7 @@ async fn main() -> anyhow::Result<()> {
         runs.push(None);
     }
     for rate in runs {
-        let phase = streams.begin_phase();
+        streams.begin_phase();
         let cpu0 = proc_stats::cpu_ticks(args.server_pid)?;
         let t0 = Instant::now();
         let committed =
@@ -104,7 +104,7 @@ async fn main() -> anyhow::Result<()> {
         tokio::time::sleep(Duration::from_millis(500)).await;
         let secs = t0.elapsed().as_secs_f64();
         let cpu = proc_stats::cpu_ticks(args.server_pid)? - cpu0;
-        let r = streams.end_phase(phase);
+        let r = streams.end_phase();
         let expected = committed * args.streams as u64;
         println!(
             "| {} | {} | {:.0} | {:.0} | {:.2} | {:.2} | {:.2} | {:.2} | {:.0} | {} |",

@@ -2,7 +2,7 @@
 //! eat the CPU the server is being measured on: no HTTP library, no JSON parsing — each
 //! frame is scanned for its `commit_timestamp`.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use anyhow::{bail, Context};
@@ -17,7 +17,7 @@ use tokio::task::JoinHandle;
 const OPEN_CONCURRENCY: usize = 200;
 
 pub struct Streams {
-    phase: Arc<AtomicUsize>,
+    counting: Arc<AtomicBool>,
     stats: Vec<Arc<Mutex<PhaseStats>>>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -55,7 +55,7 @@ impl Streams {
             "GET /api/realtime/stream?sub=calls:UPDATE HTTP/1.1\r\nHost: {addr}\r\n\
              Authorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n"
         );
-        let phase = Arc::new(AtomicUsize::new(0));
+        let counting = Arc::new(AtomicBool::new(false));
         let gate = Arc::new(Semaphore::new(OPEN_CONCURRENCY));
         let (ready_tx, mut ready_rx) = mpsc::channel::<anyhow::Result<()>>(n.max(1));
         let mut stats = Vec::with_capacity(n);
@@ -81,7 +81,7 @@ impl Streams {
                 };
                 drop(permit);
                 let _ = ready.send(Ok(())).await;
-                receive(&mut conn, &phase, &s).await;
+                receive(&mut conn, &counting, &s).await;
             }));
         }
         for _ in 0..n {
@@ -95,16 +95,16 @@ impl Streams {
     }
 
     /// Start counting a new measurement phase.
-    pub fn begin_phase(&self) -> usize {
+    pub fn begin_phase(&self) {
         for s in &self.stats {
             *s.lock().expect("stats") = PhaseStats::new();
         }
-        self.phase.fetch_add(1, Ordering::SeqCst) + 1
+        self.counting.store(true, Ordering::SeqCst);
     }
 
     /// Stop counting and merge every stream's figures.
-    pub fn end_phase(&self, _phase: usize) -> PhaseStats {
-        self.phase.fetch_add(1_000_000, Ordering::SeqCst);
+    pub fn end_phase(&self) -> PhaseStats {
+        self.counting.store(false, Ordering::SeqCst);
         let mut total = PhaseStats::new();
         for s in &self.stats {
             let s = s.lock().expect("stats");
@@ -146,7 +146,7 @@ async fn connect(addr: &str, request: &str) -> anyhow::Result<TcpStream> {
     }
 }
 
-async fn receive(conn: &mut TcpStream, phase: &AtomicUsize, stats: &Mutex<PhaseStats>) {
+async fn receive(conn: &mut TcpStream, counting: &AtomicBool, stats: &Mutex<PhaseStats>) {
     let mut buf = vec![0u8; 16 * 1024];
     let mut filled = 0;
     loop {
@@ -163,8 +163,7 @@ async fn receive(conn: &mut TcpStream, phase: &AtomicUsize, stats: &Mutex<PhaseS
             continue;
         };
         let now = Utc::now();
-        let counting = phase.load(Ordering::Relaxed) < 1_000_000;
-        if counting {
+        if counting.load(Ordering::Relaxed) {
             let mut s = stats.lock().expect("stats");
             let mut rest = &buf[..end];
             while let Some(i) = find(rest, b"\"commit_timestamp\":\"") {

@@ -96,15 +96,43 @@ struct Outbox {
 
 impl Outbox {
     /// Append the change's frame if it is new and wanted; organization checked on every event.
-    fn offer(&mut self, change: &super::change::Change, buf: &mut BytesMut) {
+    fn offer(&mut self, change: &super::change::Change, buf: &mut Batch) {
         if change.cursor <= self.last {
             return;
         }
         self.last = change.cursor;
         if change.organization_id == self.org && self.subs.iter().any(|s| s.matches(change)) {
-            buf.extend_from_slice(&change.frame);
+            buf.push(&change.frame);
             self.delivered += 1;
         }
+    }
+}
+
+/// Frames to write together. One frame is sent as the shared `Bytes` the tailer serialized
+/// (no copy); several are concatenated into one write.
+#[derive(Default)]
+struct Batch {
+    one: Option<Bytes>,
+    many: BytesMut,
+}
+
+impl Batch {
+    fn push(&mut self, frame: &Bytes) {
+        match self.one.take() {
+            None if self.many.is_empty() => self.one = Some(frame.clone()),
+            first => {
+                if let Some(first) = first {
+                    self.many.extend_from_slice(&first);
+                }
+                self.many.extend_from_slice(frame);
+            }
+        }
+    }
+
+    fn take(&mut self) -> Option<Bytes> {
+        self.one
+            .take()
+            .or_else(|| (!self.many.is_empty()).then(|| self.many.split().freeze()))
     }
 }
 
@@ -135,14 +163,12 @@ async fn catch_up(
                 end,
                 complete,
             } => {
-                let mut buf = BytesMut::new();
+                let mut buf = Batch::default();
                 for c in &changes {
                     out.offer(c, &mut buf);
                 }
                 out.last = out.last.max(end);
-                if !buf.is_empty() {
-                    chunks.push(buf.freeze());
-                }
+                chunks.extend(buf.take());
                 if complete {
                     return Ok(chunks);
                 }
@@ -193,7 +219,7 @@ fn session(
                 _ = heartbeat.tick() => { yield Ok(Bytes::from_static(b": keep-alive\n\n")); continue; }
             };
             let before = out.delivered;
-            let mut buf = BytesMut::new();
+            let mut buf = Batch::default();
             let mut lagged = false;
             match first {
                 Ok(change) => out.offer(&change, &mut buf),
@@ -212,16 +238,38 @@ fn session(
             if lagged {
                 // Fell behind the hub: listen afresh, then fill the gap from the log.
                 rx = rt.hub.subscribe(org);
-                if !buf.is_empty() { yield Ok(buf.split().freeze()); }
+                if let Some(b) = buf.take() { yield Ok(b); }
                 match catch_up(&rt, &pool, &mut out, &tables).await {
                     Ok(chunks) => for c in chunks { yield Ok(c); },
                     Err(e) => { tracing::warn!(error = %e, "catch-up failed; the client will resume"); break; }
                 }
-            } else if !buf.is_empty() {
-                yield Ok(buf.freeze());
+            } else if let Some(b) = buf.take() {
+                yield Ok(b);
             }
             rt.stats.deliveries.fetch_add(out.delivered - before, Relaxed);
             heartbeat.reset();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_frame_is_shared_and_several_are_joined() {
+        let a = Bytes::from_static(b"event: change\n\n");
+        let mut batch = Batch::default();
+        assert!(batch.take().is_none());
+        batch.push(&a);
+        let one = batch.take().unwrap();
+        assert_eq!(one.as_ptr(), a.as_ptr(), "no copy for a single frame");
+        batch.push(&a);
+        batch.push(&a);
+        assert_eq!(
+            &batch.take().unwrap()[..],
+            b"event: change\n\nevent: change\n\n"
+        );
+        assert!(batch.take().is_none());
     }
 }
