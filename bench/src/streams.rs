@@ -63,10 +63,10 @@ impl Streams {
         for _ in 0..n {
             let s = Arc::new(Mutex::new(PhaseStats::new()));
             stats.push(s.clone());
-            let (addr, request, phase, gate, ready) = (
+            let (addr, request, counting, gate, ready) = (
                 addr.clone(),
                 request.clone(),
-                phase.clone(),
+                counting.clone(),
                 gate.clone(),
                 ready_tx.clone(),
             );
@@ -88,7 +88,7 @@ impl Streams {
             ready_rx.recv().await.context("a stream task vanished")??;
         }
         Ok(Streams {
-            phase,
+            counting,
             stats,
             tasks,
         })
