@@ -27,7 +27,8 @@ CREATE TABLE realtime.changes (
     old_row         jsonb,
     changed_at      timestamptz NOT NULL DEFAULT clock_timestamp()
 );
-CREATE INDEX changes_txid_idx ON realtime.changes (txid);
+-- Readers walk commits in seq order and fetch each one's changes in id order.
+CREATE INDEX changes_txid_id_idx ON realtime.changes (txid, id);
 
 CREATE TABLE realtime.commits (
     seq          bigint PRIMARY KEY,

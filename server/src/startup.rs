@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use axum::serve::ListenerExt;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use sqlx::postgres::PgPoolOptions;
@@ -123,7 +124,13 @@ impl Application {
         }
         tracing::info!(addr = %self.address(), "Switchboard listening on http://{}", self.address());
         let stop = cancel.clone();
-        axum::serve(self.listener, self.router)
+        // Events are small writes that must leave at once: no Nagle delay.
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+            }
+        });
+        axum::serve(listener, self.router)
             .with_graceful_shutdown(async move {
                 tokio::select! {
                     () = shutdown => {}

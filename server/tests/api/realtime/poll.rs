@@ -71,3 +71,39 @@ async fn polling_with_a_cursor_past_retention_says_reset() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body["error"]["message"].as_str().unwrap().contains("limit"));
 }
+
+#[tokio::test]
+async fn polling_moves_past_pages_of_other_organizations_commits() {
+    let app = spawn_seeded().await;
+    let globex = app.token("operator@globex.example").await;
+    let (_, start) = app
+        .get_json(&globex, "/api/realtime/changes?sub=calls")
+        .await;
+    let mut cursor = start["cursor"].as_str().unwrap().to_owned();
+    for _ in 0..5 {
+        insert_call(&app, "acme").await;
+    }
+    let mine = insert_call(&app, "globex").await;
+    let mut seen = Vec::new();
+    for _ in 0..20 {
+        let (_, page) = app
+            .get_json(
+                &globex,
+                &format!("/api/realtime/changes?sub=calls&after={cursor}&limit=2"),
+            )
+            .await;
+        seen.extend(
+            page["changes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["new"]["id"].clone()),
+        );
+        let next = page["cursor"].as_str().unwrap().to_owned();
+        if next == cursor {
+            break;
+        }
+        cursor = next;
+    }
+    assert_eq!(seen, [serde_json::json!(mine.to_string())]);
+}
