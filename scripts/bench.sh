@@ -27,7 +27,7 @@ psql "$server_url/postgres" -qAtc "CREATE DATABASE $db"
 ulimit -n "$(ulimit -Hn)"
 SWITCHBOARD_ADDR="127.0.0.1:$port" DATABASE_URL="$server_url/$db" SWITCHBOARD_SEED_DEMO=on \
   SWITCHBOARD_SIMULATOR=off DATABASE_MAX_CONNECTIONS=20 RUST_LOG=warn \
-  target/release/server > target/bench-server.log 2>&1 &
+  env ${BENCH_SERVER_ENV:-} target/release/server > target/bench-server.log 2>&1 &
 pid=$!
 cleanup() {
   kill "$pid" 2>/dev/null || true

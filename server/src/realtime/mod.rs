@@ -26,6 +26,7 @@ pub mod tail;
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use hub::Hub;
@@ -59,6 +60,11 @@ impl Default for RealtimeConfig {
     }
 }
 
+/// Streams replaying from the log at once (on connect or after falling behind). When a burst
+/// overruns every stream's buffer together, they queue here instead of all hitting Postgres
+/// at once and starving the pool.
+pub const CATCH_UP_CONCURRENCY: usize = 4;
+
 /// The engine's shared parts, cloned into every handler.
 #[derive(Clone)]
 pub struct Realtime {
@@ -68,6 +74,7 @@ pub struct Realtime {
     pub config: RealtimeConfig,
     /// Cancelled at shutdown: open streams end so the server can stop.
     pub shutdown: CancellationToken,
+    pub catch_up_permits: Arc<Semaphore>,
 }
 
 impl Realtime {
@@ -78,6 +85,7 @@ impl Realtime {
             registry: Arc::new(Registry::default()),
             config,
             shutdown: CancellationToken::new(),
+            catch_up_permits: Arc::new(Semaphore::new(CATCH_UP_CONCURRENCY)),
         }
     }
 }

@@ -145,6 +145,11 @@ async fn catch_up(
     tables: &[String],
 ) -> Result<Vec<Bytes>, sqlx::Error> {
     rt.stats.replays.fetch_add(1, Relaxed);
+    let _permit = rt
+        .catch_up_permits
+        .acquire()
+        .await
+        .expect("the catch-up semaphore is never closed");
     let scope = Scope {
         organization: Some(out.org),
         tables: Some(tables),

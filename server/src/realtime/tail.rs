@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use sqlx::postgres::PgListener;
+use sqlx::postgres::{PgListener, PgPoolOptions};
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
@@ -25,7 +25,14 @@ pub const TAIL_PAGE: i64 = 1000;
 const DEGRADED_POLL: Duration = Duration::from_millis(250);
 const RETRY_BACKOFF: Duration = Duration::from_millis(500);
 
-pub async fn run(rt: Realtime, pool: PgPool, cancel: CancellationToken) {
+/// Connections of the tailer's own pool: it must never wait behind request traffic.
+const TAILER_CONNECTIONS: u32 = 2;
+
+pub async fn run(rt: Realtime, app_pool: PgPool, cancel: CancellationToken) {
+    let pool = PgPoolOptions::new()
+        .max_connections(TAILER_CONNECTIONS)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_lazy_with((*app_pool.connect_options()).clone());
     // Start at the head: history is replayed by each stream from its own cursor.
     let mut cursor = loop {
         match current(&pool).await {
