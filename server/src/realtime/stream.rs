@@ -30,6 +30,9 @@ use crate::state::AppState;
 
 /// Changes read from the log per query while replaying.
 pub const REPLAY_PAGE: i64 = 500;
+/// Longest a stream waits for its turn to replay; past it the stream ends and the client
+/// resumes from its cursor later (overload: better than a queue of stale replays).
+const CATCH_UP_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 /// Most buffered live changes written in one chunk.
 const MAX_BATCH: usize = 256;
 
@@ -145,10 +148,9 @@ async fn catch_up(
     tables: &[String],
 ) -> Result<Vec<Bytes>, sqlx::Error> {
     rt.stats.replays.fetch_add(1, Relaxed);
-    let _permit = rt
-        .catch_up_permits
-        .acquire()
+    let _permit = tokio::time::timeout(CATCH_UP_WAIT, rt.catch_up_permits.acquire())
         .await
+        .map_err(|_| sqlx::Error::PoolTimedOut)?
         .expect("the catch-up semaphore is never closed");
     let scope = Scope {
         organization: Some(out.org),
