@@ -6,6 +6,7 @@ pub mod components;
 pub mod cursor;
 #[cfg(feature = "ssr")]
 pub mod data;
+pub mod live;
 pub mod model;
 pub mod pages;
 

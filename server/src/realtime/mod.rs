@@ -40,7 +40,8 @@ pub struct RealtimeConfig {
     pub retention: Duration,
     /// How often the retention job runs.
     pub prune_interval: Duration,
-    /// Comment heartbeat on idle streams (at most 15 s apart).
+    /// `heartbeat` event on idle streams (at most 15 s apart), so browsers (which never see SSE
+    /// comments) can tell a quiet stream from a dead one.
     pub heartbeat: Duration,
     /// How often the tailer reads the log even without a notification.
     pub safety_poll: Duration,

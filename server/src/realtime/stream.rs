@@ -17,6 +17,10 @@ use sqlx::PgPool;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use uuid::Uuid;
 
+/// Sent on a quiet stream: an event (not a comment) so browsers see it; no `id`, so it never
+/// moves the resume point.
+const HEARTBEAT: &[u8] = b"event: heartbeat\ndata: {}\n\n";
+
 use app::cursor::Cursor;
 
 use super::change::control_frame;
@@ -223,7 +227,7 @@ fn session(
                 biased;
                 () = rt.shutdown.cancelled() => break,
                 r = rx.recv() => r,
-                _ = heartbeat.tick() => { yield Ok(Bytes::from_static(b": keep-alive\n\n")); continue; }
+                _ = heartbeat.tick() => { yield Ok(Bytes::from_static(HEARTBEAT)); continue; }
             };
             let before = out.delivered;
             let mut buf = Batch::default();

@@ -22,8 +22,8 @@ impl Event {
 pub struct Sse {
     body: std::pin::Pin<Box<dyn futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>,
     buf: String,
-    /// Comment lines seen (heartbeats).
-    pub comments: usize,
+    /// `heartbeat` events seen (skipped by `next`).
+    pub heartbeats: usize,
 }
 
 impl Sse {
@@ -52,12 +52,12 @@ impl Sse {
         let sse = Sse {
             body: Box::pin(res.bytes_stream()),
             buf: String::new(),
-            comments: 0,
+            heartbeats: 0,
         };
         (status, Some(sse))
     }
 
-    /// The next event (comments and `retry:` skipped), or `None` after `wait`.
+    /// The next event (comments, heartbeats and `retry:` skipped), or `None` after `wait`.
     pub async fn next(&mut self, wait: Duration) -> Option<Event> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
@@ -70,9 +70,8 @@ impl Sse {
                 };
                 let mut any = false;
                 for line in frame.lines() {
-                    if let Some(c) = line.strip_prefix(':') {
-                        let _ = c;
-                        self.comments += 1;
+                    if line.starts_with(':') {
+                        continue;
                     } else if let Some(v) = line.strip_prefix("event: ") {
                         ev.event = v.into();
                         any = true;
@@ -83,7 +82,9 @@ impl Sse {
                         any = true;
                     }
                 }
-                if any {
+                if any && ev.event == "heartbeat" {
+                    self.heartbeats += 1;
+                } else if any {
                     return Some(ev);
                 }
                 continue;

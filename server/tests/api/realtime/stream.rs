@@ -278,7 +278,7 @@ async fn loading_then_subscribing_after_the_loads_cursor_misses_nothing() {
 }
 
 #[tokio::test]
-async fn idle_streams_get_a_heartbeat_comment() {
+async fn idle_streams_get_a_heartbeat_event_a_browser_can_see() {
     let app = spawn_with(|s| s.realtime.heartbeat = Duration::from_millis(200)).await;
     server::demo::seed::seed(&app.pool).await.unwrap();
     let token = app.token("operator@acme.example").await;
@@ -286,9 +286,9 @@ async fn idle_streams_get_a_heartbeat_comment() {
     sse.ready().await;
     assert!(
         sse.next(Duration::from_secs(2)).await.is_none(),
-        "no events, only comments"
+        "no changes, only heartbeats"
     );
-    assert!(sse.comments >= 2, "heartbeats seen: {}", sse.comments);
+    assert!(sse.heartbeats >= 2, "heartbeats seen: {}", sse.heartbeats);
 }
 
 #[tokio::test]

@@ -1,0 +1,63 @@
+//! The few browser APIs the realtime layer needs that web-sys does not cover stably.
+
+use js_sys::{Function, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+/// `navigator.locks.request(name, cb)`: `on_acquired` runs once this tab holds the lock, which
+/// it then keeps until the tab goes away. Returns `false` when the browser has no Web Locks
+/// (e.g. a page served over plain http from a non-local address).
+pub fn hold_lock_forever(name: &str, on_acquired: impl FnOnce() + 'static) -> bool {
+    let Some(locks) = Reflect::get(&web_sys::window().unwrap().navigator(), &"locks".into())
+        .ok()
+        .filter(|l| !l.is_undefined() && !l.is_null())
+    else {
+        return false;
+    };
+    let Some(request) = Reflect::get(&locks, &"request".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+    else {
+        return false;
+    };
+    let cb = Closure::once_into_js(move |_lock: JsValue| -> Promise {
+        on_acquired();
+        // Never settles: the lock is released only when the tab closes or navigates away.
+        Promise::new(&mut |_, _| {})
+    });
+    request.call2(&locks, &name.into(), &cb).is_ok()
+}
+
+/// `navigator.onLine`.
+pub fn online() -> bool {
+    web_sys::window()
+        .map(|w| w.navigator().on_line())
+        .unwrap_or(true)
+}
+
+pub fn visible() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .map(|d| d.visibility_state() == web_sys::VisibilityState::Visible)
+        .unwrap_or(true)
+}
+
+/// GET a same-origin JSON resource with the session cookie.
+pub async fn get_json<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let init = web_sys::RequestInit::new();
+    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+    init.set_cache(web_sys::RequestCache::NoStore);
+    let res = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(|e| format!("network error: {e:?}"))?;
+    let res: web_sys::Response = res.dyn_into().map_err(|_| "not a response")?;
+    if !res.ok() {
+        return Err(format!("HTTP {}", res.status()));
+    }
+    let text = JsFuture::from(res.text().map_err(|e| format!("{e:?}"))?)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    let text = text.as_string().unwrap_or_default();
+    serde_json::from_str(&text).map_err(|e| format!("bad JSON: {e}"))
+}

@@ -1,0 +1,225 @@
+//! This tab's part in the browser-wide realtime connection: one tab (elected with a Web Lock)
+//! holds the stream and forwards every batch over a `BroadcastChannel`; every tab queues what
+//! it receives and hands it to its live views once per animation frame.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use web_sys::{BroadcastChannel, MessageEvent};
+
+use super::js;
+use super::source::{self, Source};
+use crate::cursor::Cursor;
+use crate::live::protocol::{Batch, TabMessage};
+use crate::live::status::ConnState;
+use crate::live::Realtime;
+
+/// Name of the Web Lock the stream holder keeps, and of the channel tabs talk on.
+const LOCK_NAME: &str = "switchboard-realtime-stream";
+const CHANNEL_NAME: &str = "switchboard-realtime";
+/// Changes a hidden tab may queue before it drops them and reloads its views instead.
+const MAX_QUEUED_CHANGES: usize = 20_000;
+/// Flush fallback when animation frames do not run (hidden tabs).
+const FLUSH_FALLBACK: Duration = Duration::from_millis(250);
+
+pub(crate) type Handler = Rc<dyn Fn(&[Batch])>;
+
+pub(crate) struct Tab {
+    pub signals: Realtime,
+    channel: Option<BroadcastChannel>,
+    _on_message: Option<Closure<dyn FnMut(MessageEvent)>>,
+    /// Where the batches this tab received end: a new stream holder resumes here.
+    pub chain: Option<Cursor>,
+    queue: Vec<Batch>,
+    queued_changes: usize,
+    flush_scheduled: bool,
+    /// Set while this tab holds the stream.
+    pub source: Option<Source>,
+    /// The state last announced by the stream holder (followers show it).
+    leader_state: ConnState,
+    subscribers: Vec<(u64, Handler)>,
+    next_id: u64,
+}
+
+thread_local! {
+    static TAB: RefCell<Option<Tab>> = const { RefCell::new(None) };
+}
+
+/// Run `f` on this tab's state (no-op before `start`).
+pub(crate) fn with_tab<R>(f: impl FnOnce(&mut Tab) -> R) -> Option<R> {
+    TAB.with(|t| t.borrow_mut().as_mut().map(f))
+}
+
+/// Join the browser-wide connection. Idempotent.
+pub fn start(signals: Realtime) {
+    if TAB.with(|t| t.borrow().is_some()) {
+        return;
+    }
+    let channel = BroadcastChannel::new(CHANNEL_NAME).ok();
+    let on_message = channel.as_ref().map(|ch| {
+        let cb = Closure::<dyn FnMut(MessageEvent)>::new(|ev: MessageEvent| {
+            if let Some(text) = ev.data().as_string() {
+                if let Ok(msg) = serde_json::from_str::<TabMessage>(&text) {
+                    on_message(msg);
+                }
+            }
+        });
+        ch.set_onmessage(Some(cb.as_ref().unchecked_ref()));
+        cb
+    });
+    TAB.with(|t| {
+        *t.borrow_mut() = Some(Tab {
+            signals,
+            channel,
+            _on_message: on_message,
+            chain: None,
+            queue: Vec::new(),
+            queued_changes: 0,
+            flush_scheduled: false,
+            source: None,
+            leader_state: ConnState::Connecting,
+            subscribers: Vec::new(),
+            next_id: 0,
+        })
+    });
+    set_role("waiting");
+    if !js::hold_lock_forever(LOCK_NAME, source::lead) {
+        // No Web Locks: this tab keeps a stream of its own.
+        source::lead();
+    }
+    post(&TabMessage::Hello);
+    watch_browser();
+}
+
+fn watch_browser() {
+    let on_network = |_| {
+        source::network_changed();
+        refresh_state();
+    };
+    std::mem::forget(window_event_listener(leptos::ev::online, on_network));
+    std::mem::forget(window_event_listener(leptos::ev::offline, on_network));
+    let on_visibility = Closure::<dyn FnMut()>::new(|| {
+        if js::visible() {
+            source::became_visible();
+            flush();
+        }
+    });
+    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+        doc.set_onvisibilitychange(Some(on_visibility.as_ref().unchecked_ref()));
+    }
+    on_visibility.forget();
+    let _ = set_interval_with_handle(
+        || {
+            with_tab(|t| t.signals.now.set(chrono::Utc::now().timestamp_millis()));
+            source::tick();
+        },
+        Duration::from_secs(1),
+    );
+}
+
+pub(crate) fn set_role(role: &str) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("data-realtime-role", role);
+    }
+}
+
+fn on_message(msg: TabMessage) {
+    match msg {
+        TabMessage::Batch(batch) => receive(batch),
+        TabMessage::State { state } => {
+            with_tab(|t| t.leader_state = state);
+            refresh_state();
+        }
+        TabMessage::Hello => source::announce(),
+    }
+}
+
+/// Tell the other tabs something.
+pub(crate) fn post(msg: &TabMessage) {
+    with_tab(|t| {
+        if let (Some(ch), Ok(text)) = (&t.channel, serde_json::to_string(msg)) {
+            let _ = ch.post_message(&JsValue::from_str(&text));
+        }
+    });
+}
+
+/// The pill: the stream holder's own health, or what it last announced; offline wins.
+pub(crate) fn refresh_state() {
+    with_tab(|t| {
+        let state = match &t.source {
+            Some(s) => s.health.state(),
+            None if !js::online() => ConnState::Offline,
+            None => t.leader_state,
+        };
+        if t.signals.state.get_untracked() != state {
+            t.signals.state.set(state);
+        }
+    });
+}
+
+/// A batch for this tab's views (from its own stream, or forwarded by the holder).
+pub(crate) fn receive(batch: Batch) {
+    let schedule = with_tab(|t| {
+        t.chain = Some(t.chain.map_or(batch.to, |c| c.max(batch.to)));
+        t.queued_changes += batch.changes.len();
+        match t.queue.last_mut() {
+            Some(last) if !last.reset && !batch.reset && batch.from == Some(last.to) => {
+                last.changes.extend(batch.changes);
+                last.to = batch.to;
+            }
+            _ => t.queue.push(batch),
+        }
+        if t.queued_changes > MAX_QUEUED_CHANGES {
+            // Too much to replay change by change: views reload their data instead.
+            let to = t.chain.unwrap_or_default();
+            t.queue = vec![Batch {
+                from: None,
+                to,
+                changes: Vec::new(),
+                reset: true,
+            }];
+            t.queued_changes = 0;
+        }
+        !std::mem::replace(&mut t.flush_scheduled, true)
+    });
+    if schedule == Some(true) {
+        request_animation_frame(flush);
+        set_timeout(flush, FLUSH_FALLBACK);
+    }
+}
+
+/// Hand everything queued to the views, in order.
+pub(crate) fn flush() {
+    let Some((batches, handlers)) = with_tab(|t| {
+        t.flush_scheduled = false;
+        t.queued_changes = 0;
+        let handlers: Vec<Handler> = t.subscribers.iter().map(|(_, h)| h.clone()).collect();
+        (std::mem::take(&mut t.queue), handlers)
+    }) else {
+        return;
+    };
+    if batches.is_empty() {
+        return;
+    }
+    for h in handlers {
+        h(&batches);
+    }
+}
+
+pub(crate) fn subscribe(handler: Handler) -> Option<u64> {
+    with_tab(|t| {
+        t.next_id += 1;
+        t.subscribers.push((t.next_id, handler));
+        t.next_id
+    })
+}
+
+pub(crate) fn unsubscribe(id: u64) {
+    with_tab(|t| t.subscribers.retain(|(i, _)| *i != id));
+}

@@ -1,0 +1,270 @@
+//! `use_live`: a view's data, kept current by the realtime layer.
+
+use std::future::Future;
+
+use leptos::prelude::*;
+
+use super::protocol::Change;
+use crate::cursor::Cursor;
+
+/// A live view's state.
+pub struct LiveView<T: Send + Sync + 'static> {
+    pub data: RwSignal<T>,
+    /// When the data last changed or was (re)loaded, in ms since the epoch.
+    pub updated_at: RwSignal<i64>,
+    reload: StoredValue<Option<std::rc::Rc<dyn Fn()>>, LocalStorage>,
+}
+
+impl<T: Send + Sync + 'static> LiveView<T> {
+    /// Reload the data from the server (the "Refresh" button; also done on `reset`).
+    pub fn refresh(&self) {
+        if let Some(f) = self.reload.get_value() {
+            f();
+        }
+    }
+}
+
+impl<T: Send + Sync + 'static> Clone for LiveView<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T: Send + Sync + 'static> Copy for LiveView<T> {}
+
+/// Keep `initial` (loaded at `cursor`) current: every change after `cursor` is passed to
+/// `apply` exactly once, in commit order; `reload` fetches fresh data when the change log
+/// cannot bridge the gap. `apply` returns whether it changed anything.
+pub fn use_live<T, A, L, Fut>(initial: T, cursor: Cursor, apply: A, reload: L) -> LiveView<T>
+where
+    T: Send + Sync + 'static,
+    A: Fn(&mut T, &Change) -> bool + 'static,
+    L: Fn() -> Fut + 'static,
+    Fut: Future<Output = Option<(T, Cursor)>> + 'static,
+{
+    let data = RwSignal::new(initial);
+    let updated_at = RwSignal::new(chrono::Utc::now().timestamp_millis());
+    #[cfg(feature = "hydrate")]
+    {
+        let reload = hydrate::follow(data, updated_at, cursor, apply, reload);
+        LiveView {
+            data,
+            updated_at,
+            reload: StoredValue::new_local(Some(reload)),
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (cursor, apply, reload);
+        LiveView {
+            data,
+            updated_at,
+            reload: StoredValue::new_local(None),
+        }
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod hydrate {
+    use std::cell::RefCell;
+    use std::future::Future;
+    use std::rc::Rc;
+
+    use leptos::prelude::*;
+    use leptos::task::spawn_local;
+
+    use crate::cursor::Cursor;
+    use crate::live::browser::js;
+    use crate::live::follower::{Follower, Offer};
+    use crate::live::protocol::{subscription_query, Batch, Change, ChangesPage};
+
+    const CATCH_UP_LIMIT: usize = 500;
+
+    struct State {
+        follower: Follower,
+        /// Batches that arrived while a gap was being filled or the data reloaded.
+        held: Vec<Batch>,
+        busy: bool,
+    }
+
+    pub fn follow<T, A, L, Fut>(
+        data: RwSignal<T>,
+        updated_at: RwSignal<i64>,
+        cursor: Cursor,
+        apply: A,
+        reload: L,
+    ) -> Rc<dyn Fn()>
+    where
+        T: Send + Sync + 'static,
+        A: Fn(&mut T, &Change) -> bool + 'static,
+        L: Fn() -> Fut + 'static,
+        Fut: Future<Output = Option<(T, Cursor)>> + 'static,
+    {
+        let state = Rc::new(RefCell::new(State {
+            follower: Follower::new(cursor),
+            held: Vec::new(),
+            busy: false,
+        }));
+        let apply = Rc::new(apply);
+        let reload = Rc::new(reload);
+        let alive = Rc::new(std::cell::Cell::new(true));
+        let apply_all = {
+            let apply = apply.clone();
+            move |changes: Vec<Change>| {
+                if changes.is_empty() {
+                    return;
+                }
+                let mut any = false;
+                data.update(|d| {
+                    for c in &changes {
+                        any |= apply(d, c);
+                    }
+                });
+                if any {
+                    updated_at.set(chrono::Utc::now().timestamp_millis());
+                }
+            }
+        };
+        let apply_all = Rc::new(apply_all);
+
+        // Offer batches in order until one needs the network; the rest wait in `held`.
+        type Drain = Rc<dyn Fn(Vec<Batch>)>;
+        let drain: Rc<RefCell<Option<Drain>>> = Rc::new(RefCell::new(None));
+        let do_reload = {
+            let (state, drain, alive) = (state.clone(), drain.clone(), alive.clone());
+            move || {
+                let (state, drain, reload, alive) =
+                    (state.clone(), drain.clone(), reload.clone(), alive.clone());
+                state.borrow_mut().busy = true;
+                spawn_local(async move {
+                    let fresh = reload().await;
+                    if !alive.get() {
+                        return;
+                    }
+                    let held = {
+                        let mut s = state.borrow_mut();
+                        if let Some((value, cursor)) = fresh {
+                            data.set(value);
+                            updated_at.set(chrono::Utc::now().timestamp_millis());
+                            s.follower = Follower::new(cursor);
+                        }
+                        s.busy = false;
+                        std::mem::take(&mut s.held)
+                    };
+                    let d = drain.borrow().clone();
+                    if let Some(d) = d {
+                        d(held);
+                    }
+                });
+            }
+        };
+        let do_reload = Rc::new(do_reload);
+        let drain_fn: Drain = {
+            let (state, drain, apply_all, do_reload, alive) = (
+                state.clone(),
+                drain.clone(),
+                apply_all.clone(),
+                do_reload.clone(),
+                alive.clone(),
+            );
+            Rc::new(move |batches: Vec<Batch>| {
+                let mut queue = batches.into_iter();
+                while let Some(batch) = queue.next() {
+                    let offer = {
+                        let mut s = state.borrow_mut();
+                        if s.busy {
+                            s.held.push(batch);
+                            s.held.extend(queue.by_ref());
+                            return;
+                        }
+                        s.follower.offer(&batch)
+                    };
+                    match offer {
+                        Offer::Apply(changes) => apply_all(changes),
+                        Offer::Reset => {
+                            let mut s = state.borrow_mut();
+                            s.held.extend(queue.by_ref());
+                            drop(s);
+                            do_reload();
+                            return;
+                        }
+                        Offer::Gap { until, .. } => {
+                            {
+                                let mut s = state.borrow_mut();
+                                s.busy = true;
+                                s.held.push(batch);
+                                s.held.extend(queue.by_ref());
+                            }
+                            let (state, drain, apply_all, do_reload, alive) = (
+                                state.clone(),
+                                drain.clone(),
+                                apply_all.clone(),
+                                do_reload.clone(),
+                                alive.clone(),
+                            );
+                            spawn_local(async move {
+                                let ok = fill_gap(&state, until, &apply_all).await;
+                                if !alive.get() {
+                                    return;
+                                }
+                                if !ok {
+                                    state.borrow_mut().busy = false;
+                                    do_reload();
+                                    return;
+                                }
+                                let held = {
+                                    let mut s = state.borrow_mut();
+                                    s.busy = false;
+                                    std::mem::take(&mut s.held)
+                                };
+                                let d = drain.borrow().clone();
+                                if let Some(d) = d {
+                                    d(held);
+                                }
+                            });
+                            return;
+                        }
+                    }
+                }
+            })
+        };
+        *drain.borrow_mut() = Some(drain_fn.clone());
+        crate::live::subscribe(move |batches| drain_fn(batches.to_vec()));
+        // When the view goes away: stop async work from touching it, break the drain cycle.
+        let cleanup = send_wrapper::SendWrapper::new((alive, drain.clone()));
+        on_cleanup(move || {
+            let (alive, drain) = cleanup.take();
+            alive.set(false);
+            drain.borrow_mut().take();
+        });
+        Rc::new(move || do_reload())
+    }
+
+    /// Read the log from the view's cursor until `until`; `false` means reload instead.
+    async fn fill_gap(
+        state: &Rc<RefCell<State>>,
+        until: Cursor,
+        apply_all: &Rc<impl Fn(Vec<Change>)>,
+    ) -> bool {
+        for _ in 0..100 {
+            let after = state.borrow().follower.cursor();
+            let url = format!(
+                "/api/realtime/changes?{}&after={after}&limit={CATCH_UP_LIMIT}",
+                subscription_query()
+            );
+            let Ok(page) = js::get_json::<ChangesPage>(&url).await else {
+                return false;
+            };
+            let step = state.borrow_mut().follower.catch_up(&page, until);
+            match step {
+                None => return false,
+                Some((changes, done)) => {
+                    apply_all(changes);
+                    if done {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
+    }
+}
