@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use crate::model::{CampaignDetail, CampaignList, CurrentUser};
+use crate::model::{CampaignDetail, CampaignsOverview, Contact, CurrentUser};
 
 /// Contacts shown per page on the campaign detail page.
 pub const CONTACTS_PAGE_SIZE: i64 = 50;
@@ -74,16 +74,35 @@ pub async fn me() -> Result<CurrentUser, ServerFnError> {
     ssr::current_user().await
 }
 
-/// Campaigns of the signed-in user's organization, with progress and call counts.
+/// Campaigns of the signed-in user's organization, with progress and call counts, and the
+/// organization's call activity over the last hour.
 #[server(prefix = "/sf", endpoint = "campaigns")]
-pub async fn list_campaigns() -> Result<CampaignList, ServerFnError> {
+pub async fn list_campaigns() -> Result<CampaignsOverview, ServerFnError> {
     let user = ssr::current_user().await?;
     let mut db = ssr::snapshot().await?;
-    let campaigns = crate::data::campaigns::list(&mut db, user.organization_id)
+    let org = user.organization_id;
+    let campaigns = crate::data::campaigns::list(&mut db, org)
+        .await
+        .map_err(ssr::user_error)?;
+    let activity = crate::data::activity::last_hour(&mut db, org, None)
         .await
         .map_err(ssr::user_error)?;
     let cursor = db.cursor().await.map_err(ssr::user_error)?;
-    Ok(CampaignList { campaigns, cursor })
+    Ok(CampaignsOverview {
+        campaigns,
+        activity,
+        cursor,
+    })
+}
+
+/// Contacts by id (the call board names calls that appear live).
+#[server(prefix = "/sf", endpoint = "contacts_by_id")]
+pub async fn contacts_by_id(ids: Vec<Uuid>) -> Result<Vec<Contact>, ServerFnError> {
+    let user = ssr::current_user().await?;
+    let mut db = ssr::snapshot().await?;
+    crate::data::contacts::by_ids(&mut db, user.organization_id, &ids)
+        .await
+        .map_err(ssr::user_error)
 }
 
 /// A campaign with its call board and one page of contacts.
@@ -92,7 +111,7 @@ pub async fn load_campaign_detail(
     id: Uuid,
     contacts_page: i64,
 ) -> Result<CampaignDetail, ServerFnError> {
-    use crate::data::{calls, campaigns, contacts};
+    use crate::data::{activity, calls, campaigns, contacts};
     let user = ssr::current_user().await?;
     let mut db = ssr::snapshot().await?;
     let org = user.organization_id;
@@ -106,11 +125,15 @@ pub async fn load_campaign_detail(
     let contacts = contacts::list(&mut db, org, id, CONTACTS_PAGE_SIZE, offset)
         .await
         .map_err(ssr::user_error)?;
+    let activity = activity::last_hour(&mut db, org, Some(id))
+        .await
+        .map_err(ssr::user_error)?;
     let cursor = db.cursor().await.map_err(ssr::user_error)?;
     Ok(CampaignDetail {
         campaign,
         calls,
         contacts,
+        activity,
         cursor,
     })
 }

@@ -9,6 +9,7 @@ pub mod data;
 pub mod live;
 pub mod model;
 pub mod pages;
+pub mod views;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

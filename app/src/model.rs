@@ -288,6 +288,15 @@ pub struct CampaignList {
     pub cursor: Cursor,
 }
 
+/// What the campaigns page shows: every campaign and the organization's call activity.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CampaignsOverview {
+    pub campaigns: Vec<CampaignSummary>,
+    pub activity: Activity,
+    /// Realtime cursor the whole view is consistent with.
+    pub cursor: Cursor,
+}
+
 /// Everything the campaign detail page shows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CampaignDetail {
@@ -295,13 +304,106 @@ pub struct CampaignDetail {
     /// Active calls first, then the most recent finished calls.
     pub calls: Vec<Call>,
     pub contacts: Page<Contact>,
+    /// Calls finished per minute over the last hour.
+    pub activity: Activity,
     /// Realtime cursor the whole view is consistent with.
     pub cursor: Cursor,
+}
+
+/// Minutes of history the activity chart shows.
+pub const ACTIVITY_MINUTES: i64 = 60;
+
+/// Calls that finished in one minute, by outcome.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MinuteCount {
+    /// Minutes since the Unix epoch.
+    pub minute: i64,
+    pub ended: i64,
+    pub failed: i64,
+}
+
+/// Calls finished per minute by outcome, for the last [`ACTIVITY_MINUTES`] minutes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Activity {
+    /// Only minutes with calls, oldest first.
+    pub minutes: Vec<MinuteCount>,
+}
+
+/// Minutes since the Unix epoch of a point in time.
+pub fn epoch_minute(t: DateTime<Utc>) -> i64 {
+    t.timestamp().div_euclid(60)
+}
+
+impl Activity {
+    /// Count a call that finished (ENDED or FAILED) in `minute`; other statuses are ignored.
+    pub fn record(&mut self, minute: i64, outcome: CallStatus) {
+        let pos = self.minutes.partition_point(|m| m.minute < minute);
+        if self.minutes.get(pos).is_none_or(|m| m.minute != minute) {
+            if !matches!(outcome, CallStatus::Ended | CallStatus::Failed) {
+                return;
+            }
+            self.minutes.insert(
+                pos,
+                MinuteCount {
+                    minute,
+                    ..MinuteCount::default()
+                },
+            );
+        }
+        let m = &mut self.minutes[pos];
+        match outcome {
+            CallStatus::Ended => m.ended += 1,
+            CallStatus::Failed => m.failed += 1,
+            _ => {}
+        }
+        // Keep memory bounded: nothing older than the window around the newest minute.
+        let newest = self.minutes.last().map_or(minute, |m| m.minute);
+        self.minutes
+            .retain(|m| m.minute > newest - ACTIVITY_MINUTES);
+    }
+
+    /// One entry per minute of the window ending at `now_minute`, oldest first.
+    pub fn series(&self, now_minute: i64) -> Vec<MinuteCount> {
+        (now_minute - ACTIVITY_MINUTES + 1..=now_minute)
+            .map(|minute| {
+                self.minutes
+                    .iter()
+                    .find(|m| m.minute == minute)
+                    .copied()
+                    .unwrap_or(MinuteCount {
+                        minute,
+                        ..MinuteCount::default()
+                    })
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn activity_counts_outcomes_per_minute_and_forgets_minutes_past_the_hour() {
+        let mut a = Activity::default();
+        a.record(100, CallStatus::Ended);
+        a.record(100, CallStatus::Failed);
+        a.record(90, CallStatus::Ended);
+        a.record(95, CallStatus::Ringing);
+        let s = a.series(100);
+        assert_eq!(s.len(), ACTIVITY_MINUTES as usize);
+        assert_eq!(
+            s.last().unwrap(),
+            &MinuteCount {
+                minute: 100,
+                ended: 1,
+                failed: 1
+            }
+        );
+        assert_eq!(s.iter().map(|m| m.ended + m.failed).sum::<i64>(), 3);
+        a.record(100 + ACTIVITY_MINUTES, CallStatus::Ended);
+        assert_eq!(a.minutes.first().unwrap().minute, 100 + ACTIVITY_MINUTES);
+    }
 
     #[test]
     fn call_status_round_trips_through_its_database_text() {

@@ -70,3 +70,23 @@ pub async fn list(
         cursor: db.cursor().await?,
     })
 }
+
+/// Contacts of the organization with these ids (unknown ids are left out); at most
+/// `MAX_PAGE_SIZE` ids per call.
+pub async fn by_ids(db: &mut Snapshot, org: Uuid, ids: &[Uuid]) -> Result<Vec<Contact>, DataError> {
+    if ids.len() as i64 > super::MAX_PAGE_SIZE {
+        return Err(DataError::Invalid(format!(
+            "ask for at most {} contacts at once",
+            super::MAX_PAGE_SIZE
+        )));
+    }
+    let rows: Vec<ContactRow> = sqlx::query_as(
+        "SELECT id, campaign_id, name, phone, status, created_at, updated_at FROM contacts \
+         WHERE organization_id = $1 AND id = ANY($2)",
+    )
+    .bind(org)
+    .bind(ids)
+    .fetch_all(db.conn())
+    .await?;
+    rows.into_iter().map(Contact::try_from).collect()
+}

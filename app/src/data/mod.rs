@@ -2,6 +2,7 @@
 //! Every query takes the caller's organization id and filters on it: nothing here can return
 //! another organization's rows.
 
+pub mod activity;
 pub mod auth;
 pub mod calls;
 pub mod campaigns;

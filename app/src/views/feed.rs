@@ -1,0 +1,162 @@
+//! The live activity feed: notable changes as short sentences, newest first, bounded.
+
+use std::collections::VecDeque;
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::rows::{before_after, CallRow, CampaignRow};
+use crate::live::Change;
+use crate::model::{CallStatus, CampaignStatus};
+
+/// Entries the feed keeps.
+pub const FEED_LEN: usize = 50;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FeedItem {
+    /// Unique per change (its cursor).
+    pub key: String,
+    pub at: DateTime<Utc>,
+    pub call_status: Option<CallStatus>,
+    pub campaign_status: Option<CampaignStatus>,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Feed {
+    items: VecDeque<FeedItem>,
+}
+
+impl Feed {
+    pub fn push(&mut self, item: FeedItem) {
+        self.items.push_front(item);
+        self.items.truncate(FEED_LEN);
+    }
+
+    /// Newest first.
+    pub fn items(&self) -> impl Iterator<Item = &FeedItem> {
+        self.items.iter()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+/// A feed entry for a change worth telling: a call answered, ended or failed, or a campaign
+/// changing status. `campaign_name` and `contact_name` name what the view knows.
+pub fn describe(
+    change: &Change,
+    campaign_name: impl Fn(Uuid) -> Option<String>,
+    contact_name: impl Fn(Uuid) -> Option<String>,
+) -> Option<FeedItem> {
+    let key = change.cursor.to_string();
+    match change.table.as_str() {
+        "calls" => {
+            let (old, new) = before_after::<CallRow>(change);
+            let new = new?;
+            if old.as_ref().is_some_and(|o| o.status == new.status) {
+                return None;
+            }
+            let who = contact_name(new.contact_id).unwrap_or_else(|| "a contact".into());
+            let campaign = campaign_name(new.campaign_id)
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default();
+            let text = match new.status {
+                CallStatus::InProgress => format!("Call with {who} answered{campaign}"),
+                CallStatus::Ended => format!("Call with {who} ended{campaign}"),
+                CallStatus::Failed => format!(
+                    "Call to {who} failed{}{campaign}",
+                    new.failure_reason
+                        .as_deref()
+                        .map(|r| format!(": {r}"))
+                        .unwrap_or_default()
+                ),
+                _ => return None,
+            };
+            Some(FeedItem {
+                key,
+                at: change.commit_timestamp,
+                call_status: Some(new.status),
+                campaign_status: None,
+                text,
+            })
+        }
+        "campaigns" => {
+            let (old, new) = before_after::<CampaignRow>(change);
+            let new = new?;
+            let status = new.status()?;
+            if old.as_ref().and_then(|o| o.status()) == Some(status) {
+                return None;
+            }
+            let verb = match status {
+                CampaignStatus::Active => "is active",
+                CampaignStatus::Paused => "was paused",
+                CampaignStatus::Completed => "completed",
+                CampaignStatus::Draft => "is a draft",
+            };
+            Some(FeedItem {
+                key,
+                at: change.commit_timestamp,
+                call_status: None,
+                campaign_status: Some(status),
+                text: format!("Campaign {} {verb}", new.name),
+            })
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::live::Op;
+    use crate::views::counts::tests::{call_json, change};
+    use serde_json::Value;
+
+    #[test]
+    fn a_failed_call_reads_as_a_sentence_with_its_reason() {
+        let (camp, call) = (Uuid::new_v4(), Uuid::new_v4());
+        let mut failed = call_json(call, camp, "FAILED");
+        failed["failure_reason"] = "busy".into();
+        let c = change(
+            "calls",
+            Op::Update,
+            call_json(call, camp, "RINGING"),
+            failed,
+            7,
+        );
+        let item = describe(&c, |_| Some("Spring".into()), |_| Some("Ada".into())).unwrap();
+        assert_eq!(item.text, "Call to Ada failed: busy (Spring)");
+        assert_eq!(item.call_status, Some(CallStatus::Failed));
+    }
+
+    #[test]
+    fn queued_and_ringing_calls_are_not_news() {
+        let (camp, call) = (Uuid::new_v4(), Uuid::new_v4());
+        let c = change(
+            "calls",
+            Op::Insert,
+            Value::Null,
+            call_json(call, camp, "QUEUED"),
+            1,
+        );
+        assert_eq!(describe(&c, |_| None, |_| None), None);
+    }
+
+    #[test]
+    fn the_feed_keeps_only_the_newest_entries() {
+        let mut f = Feed::default();
+        for i in 0..(FEED_LEN + 10) {
+            f.push(FeedItem {
+                key: i.to_string(),
+                at: Utc::now(),
+                call_status: None,
+                campaign_status: None,
+                text: String::new(),
+            });
+        }
+        assert_eq!(f.items().count(), FEED_LEN);
+        assert_eq!(f.items().next().unwrap().key, (FEED_LEN + 9).to_string());
+    }
+}

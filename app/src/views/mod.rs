@@ -1,0 +1,8 @@
+//! What each live view holds and how one change updates it. Pure functions over the shared
+//! model, unit-tested natively; the pages render them and `crate::live` feeds them.
+
+pub mod counts;
+pub mod detail;
+pub mod feed;
+pub mod overview;
+pub mod rows;

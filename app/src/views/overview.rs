@@ -1,0 +1,180 @@
+//! The campaigns page, live: campaign rows, their counters, the activity chart and the feed.
+
+use uuid::Uuid;
+
+use super::counts::{apply_campaign_row, apply_delta, deltas};
+use super::feed::{describe, Feed};
+use super::rows::{before_after, finished_call, CampaignRow};
+use crate::live::Change;
+use crate::model::{
+    epoch_minute, CampaignStatus, CampaignSummary, CampaignsOverview, StatusCounts,
+};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct OverviewView {
+    pub overview: CampaignsOverview,
+    pub feed: Feed,
+}
+
+impl OverviewView {
+    pub fn new(overview: CampaignsOverview) -> Self {
+        OverviewView {
+            overview,
+            feed: Feed::default(),
+        }
+    }
+
+    /// Calls per status over every campaign.
+    pub fn totals(&self) -> StatusCounts {
+        self.overview
+            .campaigns
+            .iter()
+            .fold(StatusCounts::default(), |mut t, c| {
+                t.queued += c.calls.queued;
+                t.ringing += c.calls.ringing;
+                t.in_progress += c.calls.in_progress;
+                t.ended += c.calls.ended;
+                t.failed += c.calls.failed;
+                t
+            })
+    }
+
+    /// Apply one change; returns whether anything shown changed.
+    pub fn apply(&mut self, change: &Change) -> bool {
+        let mut changed = false;
+        let campaigns = &self.overview.campaigns;
+        let name = |id: Uuid| {
+            campaigns
+                .iter()
+                .find(|c| c.id == id)
+                .map(|c| c.name.clone())
+        };
+        if let Some(item) = describe(change, name, |_| None) {
+            self.feed.push(item);
+            changed = true;
+        }
+        if let Some((outcome, at, _)) = finished_call(change) {
+            self.overview.activity.record(epoch_minute(at), outcome);
+            changed = true;
+        }
+        let campaigns = &mut self.overview.campaigns;
+        if change.table == "campaigns" {
+            let (old, new) = before_after::<CampaignRow>(change);
+            match (old, new) {
+                (_, Some(row)) => match campaigns.iter_mut().find(|c| c.id == row.id) {
+                    Some(s) => {
+                        apply_campaign_row(s, &row);
+                    }
+                    None => campaigns.insert(0, new_summary(&row)),
+                },
+                (Some(row), None) => campaigns.retain(|c| c.id != row.id),
+                (None, None) => return changed,
+            }
+            return true;
+        }
+        for d in deltas(change) {
+            if let Some(s) = campaigns.iter_mut().find(|c| c.id == d.campaign) {
+                apply_delta(s, &d);
+                changed = true;
+            }
+        }
+        changed
+    }
+}
+
+fn new_summary(row: &CampaignRow) -> CampaignSummary {
+    CampaignSummary {
+        id: row.id,
+        name: row.name.clone(),
+        status: row.status().unwrap_or(CampaignStatus::Draft),
+        bid_cents: row.bid_cents,
+        contacts_total: 0,
+        contacts_done: 0,
+        calls: StatusCounts::default(),
+        active_calls: 0,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cursor::Cursor;
+    use crate::live::Op;
+    use crate::model::Activity;
+    use crate::views::counts::tests::{call_json, change, summary};
+    use serde_json::{json, Value};
+
+    fn view(camp: Uuid) -> OverviewView {
+        OverviewView::new(CampaignsOverview {
+            campaigns: vec![summary(camp)],
+            activity: Activity::default(),
+            cursor: Cursor::START,
+        })
+    }
+
+    fn campaign_json(id: Uuid, status: &str) -> Value {
+        json!({"id": id, "name": "Spring", "status": status, "bid_cents": 10,
+               "created_at": "2026-11-21T10:00:00Z", "updated_at": "2026-11-21T10:05:00Z"})
+    }
+
+    #[test]
+    fn a_campaign_that_completes_changes_status_in_place_and_is_announced() {
+        let camp = Uuid::new_v4();
+        let mut v = view(camp);
+        let c = change(
+            "campaigns",
+            Op::Update,
+            campaign_json(camp, "active"),
+            campaign_json(camp, "completed"),
+            3,
+        );
+        assert!(v.apply(&c));
+        assert_eq!(v.overview.campaigns[0].status, CampaignStatus::Completed);
+        assert_eq!(
+            v.feed.items().next().unwrap().text,
+            "Campaign Spring completed"
+        );
+    }
+
+    #[test]
+    fn a_finished_call_counts_in_its_campaign_and_in_the_chart() {
+        let (camp, call) = (Uuid::new_v4(), Uuid::new_v4());
+        let mut v = view(camp);
+        let c = change(
+            "calls",
+            Op::Update,
+            call_json(call, camp, "IN_PROGRESS"),
+            call_json(call, camp, "ENDED"),
+            4,
+        );
+        assert!(v.apply(&c));
+        assert_eq!(v.overview.campaigns[0].calls.ended, 1);
+        let total: i64 = v.overview.activity.minutes.iter().map(|m| m.ended).sum();
+        assert_eq!(total, 1);
+    }
+
+    #[test]
+    fn new_campaigns_appear_at_the_top_and_deleted_ones_go() {
+        let camp = Uuid::new_v4();
+        let mut v = view(camp);
+        let other = Uuid::new_v4();
+        v.apply(&change(
+            "campaigns",
+            Op::Insert,
+            Value::Null,
+            campaign_json(other, "draft"),
+            1,
+        ));
+        assert_eq!(v.overview.campaigns[0].id, other);
+        v.apply(&change(
+            "campaigns",
+            Op::Delete,
+            campaign_json(other, "draft"),
+            Value::Null,
+            2,
+        ));
+        assert_eq!(v.overview.campaigns.len(), 1);
+    }
+}
