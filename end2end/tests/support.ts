@@ -54,3 +54,30 @@ export async function backgroundRgb(el: import('@playwright/test').Locator): Pro
     return Array.from(ctx.getImageData(0, 0, 1, 1).data.slice(0, 3));
   });
 }
+
+/** Insert `n` calls in `status` for pending contacts of a campaign (as a dialer would); their ids. */
+export function insertCalls(campaign: string, n: number, status = 'QUEUED'): string[] {
+  const out = psql(`INSERT INTO calls (organization_id, campaign_id, contact_id, status)
+      SELECT c.organization_id, c.campaign_id, c.id, '${status}'
+      FROM contacts c JOIN campaigns k ON k.id = c.campaign_id
+      WHERE k.name = '${campaign}' AND c.status = 'pending'
+        AND NOT EXISTS (SELECT 1 FROM calls x WHERE x.contact_id = c.id)
+      ORDER BY c.id LIMIT ${n}
+      RETURNING id`);
+  const ids = out.split('\n').filter(Boolean);
+  if (ids.length !== n) throw new Error(`wanted ${n} calls in ${campaign}, got ${ids.length}`);
+  return ids;
+}
+
+/** Open a campaign's page from the list, hydrated. */
+export async function openCampaign(page: Page, name: string) {
+  const id = psql(`SELECT id FROM campaigns WHERE name = '${name}'`);
+  await page.goto(`/campaigns/${id}`);
+  await expect(page.getByRole('heading', { name })).toBeVisible();
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
+}
+
+/** The header's connection pill. */
+export function pill(page: Page) {
+  return page.getByTestId('connection-status');
+}

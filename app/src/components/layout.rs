@@ -1,6 +1,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use super::live_status::ConnectionPill;
+use super::toasts::Toasts;
 use crate::api::me;
 
 /// Page frame for signed-in pages: header (product, navigation, organization, user, logout)
@@ -24,6 +26,7 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                                 "Campaigns"
                             </A>
                         </nav>
+                        <ConnectionPill />
                     </div>
                     <Suspense fallback=|| view! { <span class="text-sm text-slate-400">"…"</span> }>
                         {move || Suspend::new(async move {
@@ -59,6 +62,7 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                 </div>
             </header>
             <main class="mx-auto max-w-6xl px-4 py-6">{children()}</main>
+            <Toasts />
         </div>
     }
 }

@@ -1,7 +1,12 @@
 //! Reusable view pieces.
 
 pub mod badges;
+pub mod chart;
+pub mod feed;
 pub mod format;
 pub mod icons;
 pub mod layout;
+pub mod live_status;
 pub mod progress;
+pub mod toasts;
+pub mod virtual_list;

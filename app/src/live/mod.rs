@@ -36,9 +36,16 @@ pub fn provide_realtime() -> Realtime {
         now: RwSignal::new(chrono::Utc::now().timestamp_millis()),
     };
     provide_context(rt);
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| browser::tab::start(rt));
     rt
+}
+
+/// Join the browser-wide connection (signed-in pages call this; the login page must not).
+pub fn connect() {
+    #[cfg(feature = "hydrate")]
+    {
+        let rt = use_realtime();
+        Effect::new(move |_| browser::tab::start(rt));
+    }
 }
 
 pub fn use_realtime() -> Realtime {
@@ -50,9 +57,8 @@ pub fn use_realtime() -> Realtime {
 pub fn subscribe(handler: impl Fn(&[Batch]) + 'static) {
     #[cfg(feature = "hydrate")]
     {
-        if let Some(id) = browser::tab::subscribe(std::rc::Rc::new(handler)) {
-            on_cleanup(move || browser::tab::unsubscribe(id));
-        }
+        let id = browser::tab::subscribe(std::rc::Rc::new(handler));
+        on_cleanup(move || browser::tab::unsubscribe(id));
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = handler;

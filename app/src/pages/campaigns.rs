@@ -4,45 +4,111 @@ use leptos_router::components::A;
 
 use crate::api::list_campaigns;
 use crate::components::badges::{CallStatusBadge, CampaignStatusPill};
+use crate::components::chart::{ActivityChart, StatusDistribution};
+use crate::components::feed::LiveFeed;
 use crate::components::layout::{AppLayout, Notice};
+use crate::components::live_status::LiveToolbar;
 use crate::components::progress::ProgressBar;
-use crate::model::{CallStatus, CampaignSummary};
+use crate::components::virtual_list::VirtualList;
+use crate::live::use_live;
+use crate::model::{CallStatus, CampaignSummary, CampaignsOverview};
+use crate::views::overview::OverviewView;
 
-/// The organization's campaigns with progress, per-status call counts and active calls.
+/// Height of a campaign row once the list is windowed.
+const ROW_PX: f64 = 156.0;
+
+/// The organization's campaigns with progress, per-status call counts and active calls, live.
 #[component]
 pub fn CampaignsPage() -> impl IntoView {
     let campaigns = Resource::new(|| (), |_| list_campaigns());
     view! {
         <Title text="Campaigns" />
         <AppLayout>
-            <div class="mb-4 flex items-end justify-between gap-4">
-                <div>
-                    <h1 class="text-2xl font-semibold tracking-tight">"Campaigns"</h1>
-                    <p class="text-sm text-slate-500">"Progress and calls of every campaign in your organization."</p>
-                </div>
-            </div>
             <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Loading campaigns…"</p> }>
                 {move || Suspend::new(async move {
                     match campaigns.await {
                         Err(e) => view! { <Notice title="Could not load campaigns" body=e.to_string() /> }.into_any(),
-                        Ok(list) if list.campaigns.is_empty() => view! {
-                            <Notice
-                                title="No campaigns yet"
-                                body="When your organization creates a campaign it shows up here with its progress and live calls."
-                            />
-                        }
-                        .into_any(),
-                        Ok(list) => view! {
-                            <ul class="grid grid-cols-1 gap-3" data-testid="campaign-list">
-                                {list.campaigns.into_iter().map(|c| view! { <CampaignRow campaign=c /> }).collect_view()}
-                            </ul>
-                        }
-                        .into_any(),
+                        Ok(overview) => view! { <Overview overview /> }.into_any(),
                     }
                 })}
             </Suspense>
         </AppLayout>
     }
+}
+
+#[component]
+fn Overview(overview: CampaignsOverview) -> impl IntoView {
+    let cursor = overview.cursor;
+    let live = use_live(
+        OverviewView::new(overview),
+        cursor,
+        |v: &mut OverviewView, c| v.apply(c),
+        || async {
+            let o = list_campaigns().await.ok()?;
+            let cursor = o.cursor;
+            Some((OverviewView::new(o), cursor))
+        },
+    );
+    let data = live.data;
+    let campaigns = Signal::derive(move || data.with(|v| v.overview.campaigns.clone()));
+    let empty = move || data.with(|v| v.overview.campaigns.is_empty());
+    view! {
+        <div class="mb-4 flex flex-wrap items-end justify-between gap-4">
+            <div>
+                <h1 class="text-2xl font-semibold tracking-tight">"Campaigns"</h1>
+                <p class="text-sm text-slate-500">"Progress and calls of every campaign in your organization, live."</p>
+            </div>
+            <LiveToolbar updated_at=live.updated_at on_refresh=Callback::new(move |_| live.refresh()) />
+        </div>
+        <div class="grid grid-cols-1 gap-6 lg:grid-cols-3">
+            <div class="lg:col-span-2">
+                <Show
+                    when=move || !empty()
+                    fallback=|| view! {
+                        <Notice
+                            title="No campaigns yet"
+                            body="When your organization creates a campaign it shows up here with its progress and live calls."
+                        />
+                    }
+                >
+                    <VirtualList
+                        items=campaigns
+                        key=row_key
+                        row=|c: CampaignSummary| view! { <CampaignRow campaign=c /> }
+                        row_px=ROW_PX
+                        class="grid grid-cols-1 gap-3"
+                        testid="campaign-list"
+                    />
+                </Show>
+            </div>
+            <aside class="space-y-4">
+                <ActivityChart activity=Signal::derive(move || data.with(|v| v.overview.activity.clone())) />
+                <StatusDistribution counts=Signal::derive(move || data.with(|v| v.totals())) />
+                <LiveFeed items=Signal::derive(move || data.with(|v| v.feed.items().cloned().collect::<Vec<_>>())) />
+            </aside>
+        </div>
+    }
+}
+
+/// A row is redrawn exactly when something it shows changed.
+fn row_key(
+    c: &CampaignSummary,
+) -> (
+    uuid::Uuid,
+    String,
+    crate::model::CampaignStatus,
+    crate::model::StatusCounts,
+    i64,
+    i64,
+) {
+    (
+        c.id,
+        c.name.clone(),
+        c.status,
+        c.calls,
+        c.contacts_done,
+        c.contacts_total,
+    )
 }
 
 #[component]

@@ -6,3 +6,4 @@ pub mod detail;
 pub mod feed;
 pub mod overview;
 pub mod rows;
+pub mod toasts;

@@ -40,12 +40,18 @@ pub(crate) struct Tab {
     pub source: Option<Source>,
     /// The state last announced by the stream holder (followers show it).
     leader_state: ConnState,
-    subscribers: Vec<(u64, Handler)>,
+}
+
+/// Live views of this tab (registered even before the tab joins the connection).
+#[derive(Default)]
+struct Subscribers {
+    list: Vec<(u64, Handler)>,
     next_id: u64,
 }
 
 thread_local! {
     static TAB: RefCell<Option<Tab>> = const { RefCell::new(None) };
+    static SUBSCRIBERS: RefCell<Subscribers> = RefCell::new(Subscribers::default());
 }
 
 /// Run `f` on this tab's state (no-op before `start`).
@@ -81,8 +87,6 @@ pub fn start(signals: Realtime) {
             flush_scheduled: false,
             source: None,
             leader_state: ConnState::Connecting,
-            subscribers: Vec::new(),
-            next_id: 0,
         })
     });
     set_role("waiting");
@@ -196,30 +200,33 @@ pub(crate) fn receive(batch: Batch) {
 
 /// Hand everything queued to the views, in order.
 pub(crate) fn flush() {
-    let Some((batches, handlers)) = with_tab(|t| {
+    let Some(batches) = with_tab(|t| {
         t.flush_scheduled = false;
         t.queued_changes = 0;
-        let handlers: Vec<Handler> = t.subscribers.iter().map(|(_, h)| h.clone()).collect();
-        (std::mem::take(&mut t.queue), handlers)
+        std::mem::take(&mut t.queue)
     }) else {
         return;
     };
     if batches.is_empty() {
         return;
     }
+    let handlers: Vec<Handler> =
+        SUBSCRIBERS.with(|s| s.borrow().list.iter().map(|(_, h)| h.clone()).collect());
     for h in handlers {
         h(&batches);
     }
 }
 
-pub(crate) fn subscribe(handler: Handler) -> Option<u64> {
-    with_tab(|t| {
-        t.next_id += 1;
-        t.subscribers.push((t.next_id, handler));
-        t.next_id
+pub(crate) fn subscribe(handler: Handler) -> u64 {
+    SUBSCRIBERS.with(|s| {
+        let mut s = s.borrow_mut();
+        s.next_id += 1;
+        let id = s.next_id;
+        s.list.push((id, handler));
+        id
     })
 }
 
 pub(crate) fn unsubscribe(id: u64) {
-    with_tab(|t| t.subscribers.retain(|(i, _)| *i != id));
+    SUBSCRIBERS.with(|s| s.borrow_mut().list.retain(|(i, _)| *i != id));
 }

@@ -1,0 +1,105 @@
+//! The call board: active calls with running timers, then the recently finished ones.
+
+use leptos::prelude::*;
+
+use crate::components::badges::CallStatusBadge;
+use crate::components::format::{clock, duration_secs};
+use crate::components::virtual_list::VirtualList;
+use crate::live::use_realtime;
+use crate::model::{Call, CallStatus};
+
+/// Height of a call row once the active list is windowed.
+const ROW_PX: f64 = 60.0;
+
+#[component]
+pub fn CallBoard(
+    #[prop(into)] active: Signal<Vec<Call>>,
+    #[prop(into)] finished: Signal<Vec<Call>>,
+) -> impl IntoView {
+    view! {
+        <section class="mt-6" aria-labelledby="board-title">
+            <h2 id="board-title" class="mb-2 text-lg font-semibold">"Call board"</h2>
+            <CallList title="Active" calls=active empty="No call is active right now." testid="active-calls-list" />
+            <CallList title="Recently finished" calls=finished empty="No call has finished yet." testid="finished-calls-list" />
+        </section>
+    }
+}
+
+#[component]
+fn CallList(
+    title: &'static str,
+    calls: Signal<Vec<Call>>,
+    empty: &'static str,
+    testid: &'static str,
+) -> impl IntoView {
+    view! {
+        <h3 class="mb-2 mt-4 text-sm font-medium text-slate-600">
+            {move || format!("{title} ({})", calls.with(|c| c.len()))}
+        </h3>
+        <Show
+            when=move || calls.with(|c| !c.is_empty())
+            fallback=move || view! { <p class="rounded-md border border-dashed border-slate-300 bg-white px-4 py-6 text-center text-sm text-slate-500">{empty}</p> }
+        >
+            <VirtualList
+                items=calls
+                key=|k: &Call| (k.id, k.status, k.contact_name.clone(), k.updated_at)
+                row=|k: Call| view! { <CallCard call=k /> }
+                row_px=ROW_PX
+                class="grid grid-cols-1 gap-2 sm:grid-cols-2 lg:grid-cols-3"
+                testid=testid
+            />
+        </Show>
+    }
+}
+
+/// What the card says about time: a running timer while the call is active.
+fn timing(call: &Call, now_ms: i64) -> String {
+    let since =
+        |t: chrono::DateTime<chrono::Utc>| duration_secs((now_ms - t.timestamp_millis()) / 1000);
+    match call.status {
+        CallStatus::InProgress => format!(
+            "talking {}",
+            since(call.answered_at.unwrap_or(call.updated_at))
+        ),
+        CallStatus::Ringing => format!(
+            "ringing {}",
+            since(call.started_at.unwrap_or(call.updated_at))
+        ),
+        CallStatus::Queued => format!("waiting {}", since(call.created_at)),
+        CallStatus::Ended | CallStatus::Failed => match (call.answered_at, call.ended_at) {
+            (Some(a), Some(e)) => format!("talked {}", duration_secs((e - a).num_seconds())),
+            (_, Some(e)) => format!("ended {} UTC", clock(e)),
+            _ => format!("updated {} UTC", clock(call.updated_at)),
+        },
+    }
+}
+
+#[component]
+fn CallCard(call: Call) -> impl IntoView {
+    let now = use_realtime().now;
+    let active = call.status.is_active();
+    let name = if call.contact_name.is_empty() {
+        "Contact…".to_string()
+    } else {
+        call.contact_name.clone()
+    };
+    let reason = call.failure_reason.clone().map(|r| format!(" · {r}"));
+    let status = call.status;
+    let phone = call.contact_phone.clone();
+    let id = call.id.to_string();
+    let timer = move || timing(&call, if active { now.get() } else { 0 });
+    view! {
+        <li class="call-card flex h-14 items-center justify-between gap-3 rounded-md border border-slate-200 bg-white px-3 py-2" data-call-id=id>
+            <div class="min-w-0">
+                <p class="truncate text-sm font-medium text-slate-900">{name.clone()}</p>
+                <p class="truncate text-xs text-slate-500">
+                    <span class="tabular-nums">{phone}</span>
+                    " · "
+                    <span class="tabular-nums" data-testid="call-timer">{timer}</span>
+                    {reason}
+                </p>
+            </div>
+            <CallStatusBadge status=status />
+        </li>
+    }
+}

@@ -1,0 +1,155 @@
+import { execFile } from 'node:child_process';
+import { expect, test } from '@playwright/test';
+import { backgroundRgb, collectErrors, hueOf, insertCalls, openCampaign, pill, psql, signIn } from './support';
+
+const badgeOf = (page: import('@playwright/test').Page, id: string) =>
+  page.locator(`[data-call-id="${id}"] .call-badge`);
+
+test('a call updated with psql shows its new badge live, and the browser-side latency is recorded', async ({ page }) => {
+  const errors = collectErrors(page);
+  const [call] = insertCalls('Spring Renewals', 1);
+  await signIn(page, 'operator@acme.example');
+  await openCampaign(page, 'Spring Renewals');
+  await expect(pill(page)).toHaveAttribute('data-state', 'live');
+  await expect(pill(page)).toHaveText('Live');
+  await expect(badgeOf(page, call)).toHaveAttribute('data-status', 'QUEUED');
+
+  const steps = [
+    { status: 'RINGING', icon: 'phone', hue: [40, 65], pulse: 'true' },
+    { status: 'IN_PROGRESS', icon: 'phone', hue: [120, 165], pulse: 'true' },
+    { status: 'ENDED', icon: 'check', hue: null, pulse: 'false' },
+  ];
+  const latencies: number[] = [];
+  for (const s of steps) {
+    const extra = s.status === 'IN_PROGRESS' ? ', answered_at = now()' : s.status === 'ENDED' ? ', ended_at = now()' : ', started_at = now()';
+    const t0 = Date.now();
+    psql(`UPDATE calls SET status = '${s.status}'${extra} WHERE id = '${call}'`);
+    const badge = badgeOf(page, call);
+    await expect(badge).toHaveAttribute('data-status', s.status);
+    latencies.push(Date.now() - t0);
+    await expect(badge.locator('svg')).toHaveAttribute('data-icon', s.icon);
+    await expect(badge).toHaveAttribute('data-pulse', s.pulse);
+    const { hue, spread } = hueOf(await backgroundRgb(badge));
+    if (s.hue === null) expect(spread).toBeLessThan(12);
+    else {
+      expect(hue).toBeGreaterThanOrEqual(s.hue[0]);
+      expect(hue).toBeLessThanOrEqual(s.hue[1]);
+    }
+  }
+  // Terminal: the call left the active set; counters followed.
+  await expect(page.getByTestId('finished-calls-list').locator(`[data-call-id="${call}"]`)).toBeVisible();
+  console.log(`live badge latency (psql start → badge in DOM), ms: ${latencies.join(', ')}`);
+  expect(errors).toEqual([]);
+});
+
+test('the campaign list updates counts and progress live, and a completed campaign changes in place', async ({ page }) => {
+  await signIn(page, 'operator@acme.example');
+  await expect(pill(page)).toHaveAttribute('data-state', 'live');
+  const row = page.locator('.campaign-row', { has: page.getByRole('link', { name: 'Webinar Follow-up' }) });
+  const ringing = row.locator('[data-count-status="RINGING"] .tabular-nums');
+  const before = Number(await ringing.textContent());
+  insertCalls('Webinar Follow-up', 2, 'RINGING');
+  await expect(ringing).toHaveText(String(before + 2));
+  await expect(row.getByTestId('active-calls')).toContainText(String(before + 2));
+  psql("UPDATE campaigns SET status = 'completed' WHERE name = 'Webinar Follow-up'");
+  await expect(row.locator('.campaign-status')).toHaveAttribute('data-status', 'completed');
+  await expect(page.getByTestId('toasts')).toContainText('Webinar Follow-up has reached every contact');
+  await expect(page.getByTestId('live-feed')).toContainText('Campaign Webinar Follow-up completed');
+  await page.getByRole('button', { name: 'Dismiss notification' }).first().click();
+  await expect(page.getByTestId('toasts').locator('.toast')).toHaveCount(0);
+  psql("UPDATE campaigns SET status = 'paused' WHERE name = 'Webinar Follow-up'");
+});
+
+test('ten tabs share one stream and stay live when the tab holding it closes', async ({ context }) => {
+  const first = await context.newPage();
+  await signIn(first, 'organizer@acme.example');
+  const pages = [first];
+  for (let i = 1; i < 10; i++) pages.push(await context.newPage());
+  for (const p of pages) await openCampaign(p, 'Win-back Q3');
+  const roles = async () => Promise.all(pages.map((p) => p.locator('html').getAttribute('data-realtime-role')));
+  await expect.poll(async () => (await roles()).filter((r) => r === 'leader').length).toBe(1);
+  for (const p of pages) await expect(pill(p)).toHaveAttribute('data-state', 'live');
+
+  const [a, b] = insertCalls('Win-back Q3', 2, 'RINGING');
+  for (const p of pages) await expect(badgeOf(p, a)).toHaveAttribute('data-status', 'RINGING');
+
+  const leader = pages[(await roles()).indexOf('leader')];
+  await leader.close();
+  const rest = pages.filter((p) => p !== leader);
+  await expect.poll(async () => (await Promise.all(rest.map((p) => p.locator('html').getAttribute('data-realtime-role')))).filter((r) => r === 'leader').length).toBe(1);
+  psql(`UPDATE calls SET status = 'IN_PROGRESS', answered_at = now() WHERE id IN ('${a}', '${b}')`);
+  for (const p of rest) {
+    await expect(badgeOf(p, a)).toHaveAttribute('data-status', 'IN_PROGRESS');
+    await expect(badgeOf(p, b)).toHaveAttribute('data-status', 'IN_PROGRESS');
+    await expect(pill(p)).toHaveAttribute('data-state', 'live');
+  }
+});
+
+test('a blocked stream falls back to polling, then returns to live without losing an update', async ({ page, context }) => {
+  test.setTimeout(90_000);
+  await context.route('**/api/realtime/stream**', (r) => r.abort());
+  const [a, b, c] = insertCalls('Holiday Preview', 3);
+  await signIn(page, 'operator@acme.example');
+  await openCampaign(page, 'Holiday Preview');
+  await expect(pill(page)).toHaveAttribute('data-state', 'polling', { timeout: 15_000 });
+  await expect(pill(page)).toHaveText('Polling');
+
+  psql(`UPDATE calls SET status = 'RINGING' WHERE id = '${a}'`);
+  await expect(badgeOf(page, a)).toHaveAttribute('data-status', 'RINGING', { timeout: 15_000 });
+
+  await context.unroute('**/api/realtime/stream**');
+  psql(`UPDATE calls SET status = 'RINGING' WHERE id = '${b}'`);
+  await expect(pill(page)).toHaveAttribute('data-state', 'live', { timeout: 20_000 });
+  psql(`UPDATE calls SET status = 'RINGING' WHERE id = '${c}'`);
+  for (const id of [a, b, c]) await expect(badgeOf(page, id)).toHaveAttribute('data-status', 'RINGING');
+  await expect(page.getByTestId('active-call-count')).toHaveText('3');
+});
+
+test('offline shows Offline, and coming back online catches up at once', async ({ page, context }) => {
+  const [call] = insertCalls('Churn Rescue', 1);
+  await signIn(page, 'operator@globex.example');
+  await openCampaign(page, 'Churn Rescue');
+  await expect(pill(page)).toHaveAttribute('data-state', 'live');
+  await context.setOffline(true);
+  await expect(pill(page)).toHaveAttribute('data-state', 'offline');
+  await expect(pill(page)).toHaveText('Offline');
+  psql(`UPDATE calls SET status = 'FAILED', failure_reason = 'busy', ended_at = now() WHERE id = '${call}'`);
+  const t0 = Date.now();
+  await context.setOffline(false);
+  await expect(badgeOf(page, call)).toHaveAttribute('data-status', 'FAILED');
+  const caughtUp = Date.now() - t0;
+  await expect(pill(page)).toHaveAttribute('data-state', 'live');
+  console.log(`back online → missed update shown in ${caughtUp} ms, live again in ${Date.now() - t0} ms`);
+  await expect(page.getByTestId('toasts')).toContainText('A call failed');
+});
+
+test('100 active calls updating several times a second: longest main-thread task is recorded', async ({ page }) => {
+  test.setTimeout(90_000);
+  const errors = collectErrors(page);
+  const ids = insertCalls('Enterprise Upsell', 100);
+  await signIn(page, 'operator@globex.example');
+  await openCampaign(page, 'Enterprise Upsell');
+  await expect(pill(page)).toHaveAttribute('data-state', 'live');
+  await expect(page.getByTestId('active-calls-list').locator('.call-card')).toHaveCount(100);
+  await page.evaluate(() => {
+    (window as any).__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) (window as any).__longTasks.push(e.duration);
+    }).observe({ type: 'longtask' });
+  });
+  // 40 rounds, 4 per second: every call changes status each round (400 changes/s).
+  const rounds = 40;
+  const sql = `DO $$ BEGIN FOR i IN 1..${rounds} LOOP
+      UPDATE calls SET status = (ARRAY['QUEUED','RINGING','IN_PROGRESS'])[1 + i % 3]
+       WHERE id = ANY('{${ids.join(',')}}'::uuid[]);
+      COMMIT; PERFORM pg_sleep(0.25); END LOOP; END $$;`;
+  await new Promise<void>((resolve, reject) =>
+    execFile('psql', [process.env.E2E_DATABASE_URL!, '-v', 'ON_ERROR_STOP=1', '-qc', sql], (e) => (e ? reject(e) : resolve())),
+  );
+  const final = ['QUEUED', 'RINGING', 'IN_PROGRESS'][1 + (rounds % 3) - 1];
+  await expect(page.locator(`[data-testid="active-calls-list"] .call-badge[data-status="${final}"]`)).toHaveCount(100);
+  const tasks: number[] = await page.evaluate(() => (window as any).__longTasks);
+  const longest = tasks.length ? Math.max(...tasks) : 0;
+  console.log(`long tasks over ${rounds} rounds × 100 calls: ${tasks.length}, longest ${longest.toFixed(0)} ms (target: none over 50 ms)`);
+  expect(errors).toEqual([]);
+});
