@@ -50,7 +50,7 @@ fn Overview(overview: CampaignsOverview) -> impl IntoView {
         },
     );
     let data = live.data;
-    let campaigns = Signal::derive(move || data.with(|v| v.overview.campaigns.clone()));
+    let campaigns = Memo::new(move |_| data.with(|v| v.overview.campaigns.clone()));
     let empty = move || data.with(|v| v.overview.campaigns.is_empty());
     view! {
         <div class="mb-4 flex flex-wrap items-end justify-between gap-4">
@@ -82,9 +82,9 @@ fn Overview(overview: CampaignsOverview) -> impl IntoView {
                 </Show>
             </div>
             <aside class="space-y-4">
-                <ActivityChart activity=Signal::derive(move || data.with(|v| v.overview.activity.clone())) />
-                <StatusDistribution counts=Signal::derive(move || data.with(|v| v.totals())) />
-                <LiveFeed items=Signal::derive(move || data.with(|v| v.feed.items().cloned().collect::<Vec<_>>())) />
+                <ActivityChart activity=Memo::new(move |_| data.with(|v| v.overview.activity.clone())) />
+                <StatusDistribution counts=Memo::new(move |_| data.with(|v| v.totals())) />
+                <LiveFeed items=Memo::new(move |_| data.with(|v| v.feed.items().cloned().collect::<Vec<_>>())) />
             </aside>
         </div>
     }

@@ -42,8 +42,13 @@ fn CallList(
         >
             <VirtualList
                 items=calls
-                key=|k: &Call| (k.id, k.status, k.contact_name.clone(), k.updated_at)
-                row=|k: Call| view! { <CallCard call=k /> }
+                key=|k: &Call| k.id
+                row=move |k: Call| {
+                    // One memo per card: only cards whose call changed touch the DOM.
+                    let id = k.id;
+                    let call = Memo::new(move |_| calls.with(|c| c.iter().find(|x| x.id == id).cloned()).unwrap_or_else(|| k.clone()));
+                    view! { <CallCard call /> }
+                }
                 row_px=ROW_PX
                 class="grid grid-cols-1 gap-2 sm:grid-cols-2 lg:grid-cols-3"
                 testid=testid
@@ -75,23 +80,27 @@ fn timing(call: &Call, now_ms: i64) -> String {
 }
 
 #[component]
-fn CallCard(call: Call) -> impl IntoView {
+fn CallCard(call: Memo<Call>) -> impl IntoView {
     let now = use_realtime().now;
-    let active = call.status.is_active();
-    let name = if call.contact_name.is_empty() {
-        "Contact…".to_string()
-    } else {
-        call.contact_name.clone()
+    let id = call.with_untracked(|c| c.id.to_string());
+    let name = move || {
+        call.with(|c| {
+            if c.contact_name.is_empty() {
+                "Contact…".to_string()
+            } else {
+                c.contact_name.clone()
+            }
+        })
     };
-    let reason = call.failure_reason.clone().map(|r| format!(" · {r}"));
-    let status = call.status;
-    let phone = call.contact_phone.clone();
-    let id = call.id.to_string();
-    let timer = move || timing(&call, if active { now.get() } else { 0 });
+    let phone = move || call.with(|c| c.contact_phone.clone());
+    let reason = move || call.with(|c| c.failure_reason.as_ref().map(|r| format!(" · {r}")));
+    let status = Memo::new(move |_| call.with(|c| c.status));
+    // Terminal calls do not tick: their text depends only on their own timestamps.
+    let timer = move || call.with(|c| timing(c, if c.status.is_active() { now.get() } else { 0 }));
     view! {
         <li class="call-card flex h-14 items-center justify-between gap-3 rounded-md border border-slate-200 bg-white px-3 py-2" data-call-id=id>
             <div class="min-w-0">
-                <p class="truncate text-sm font-medium text-slate-900">{name.clone()}</p>
+                <p class="truncate text-sm font-medium text-slate-900">{name}</p>
                 <p class="truncate text-xs text-slate-500">
                     <span class="tabular-nums">{phone}</span>
                     " · "
@@ -99,7 +108,7 @@ fn CallCard(call: Call) -> impl IntoView {
                     {reason}
                 </p>
             </div>
-            <CallStatusBadge status=status />
+            {move || view! { <CallStatusBadge status=status.get() /> }}
         </li>
     }
 }

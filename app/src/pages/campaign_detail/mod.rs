@@ -90,7 +90,8 @@ fn Detail(detail: CampaignDetail, page: i64) -> impl IntoView {
     );
     let data = live.data;
     name_new_contacts(data);
-    let c = move || data.with(|v| v.detail.campaign.clone());
+    let campaign = Memo::new(move |_| data.with(|v| v.detail.campaign.clone()));
+    let c = move || campaign.get();
     let name = data.with_untracked(|v| v.detail.campaign.name.clone());
     view! {
         <Title text=name.clone() />
@@ -130,26 +131,26 @@ fn Detail(detail: CampaignDetail, page: i64) -> impl IntoView {
 
         <div class="mt-6 grid grid-cols-1 gap-4 lg:grid-cols-3">
             <div class="lg:col-span-2">
-                <ActivityChart activity=Signal::derive(move || data.with(|v| v.detail.activity.clone())) />
+                <ActivityChart activity=Memo::new(move |_| data.with(|v| v.detail.activity.clone())) />
             </div>
-            <StatusDistribution counts=Signal::derive(move || data.with(|v| v.detail.campaign.calls)) />
+            <StatusDistribution counts=Memo::new(move |_| data.with(|v| v.detail.campaign.calls)) />
         </div>
 
         <div class="grid grid-cols-1 gap-6 lg:grid-cols-3">
             <div class="lg:col-span-2">
                 <CallBoard
-                    active=Signal::derive(move || data.with(|v| v.active_calls().cloned().collect::<Vec<_>>()))
-                    finished=Signal::derive(move || data.with(|v| v.finished_calls().cloned().collect::<Vec<_>>()))
+                    active=Memo::new(move |_| data.with(|v| v.active_calls().cloned().collect::<Vec<_>>()))
+                    finished=Memo::new(move |_| data.with(|v| v.finished_calls().cloned().collect::<Vec<_>>()))
                 />
             </div>
             <aside class="mt-6">
-                <LiveFeed items=Signal::derive(move || data.with(|v| v.feed.items().cloned().collect::<Vec<_>>())) />
+                <LiveFeed items=Memo::new(move |_| data.with(|v| v.feed.items().cloned().collect::<Vec<_>>())) />
             </aside>
         </div>
 
         <section class="mt-6" aria-labelledby="contacts-title">
             <h2 id="contacts-title" class="mb-2 text-lg font-semibold">"Contacts"</h2>
-            <ContactsTable page=Signal::derive(move || data.with(|v| v.detail.contacts.clone())) campaign_id=id />
+            <ContactsTable page=Memo::new(move |_| data.with(|v| v.detail.contacts.clone())) campaign_id=id />
         </section>
     }
 }
