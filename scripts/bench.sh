@@ -4,6 +4,10 @@
 # and the `loadgen` client holding N SSE streams while writers commit M changes/s.
 #
 #   STREAMS="1000 9000" RATES=10,100,1000 SECONDS_PER_RUN=10 make bench
+#
+# Then the dashboard in the browser (release WASM, headless Chromium): live badge latency after
+# a psql write, catch-up time after going offline, and the longest main-thread task while 100
+# calls change status 4 times a second. BROWSER_BENCH=off skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,3 +51,11 @@ for n in $streams; do
     --server-pid "$pid" --streams "$n" --rates "$rates" --seconds "$seconds" --saturate
   sleep 2
 done
+
+if [ "${BROWSER_BENCH:-on}" != off ]; then
+  echo
+  echo "dashboard in the browser (release build):"
+  cargo leptos build --release >/dev/null
+  E2E_PROFILE=release TEST_DATABASE_URL="$DATABASE_URL" scripts/e2e.sh --grep "latency|Offline|longest main-thread" \
+    | grep -E "latency|back online|long tasks|passed|failed"
+fi

@@ -2,6 +2,8 @@
 # Browser tests: a fresh database with the demo data, the real server on a loopback port, and
 # Playwright driving headless Debian Chromium. Expects `cargo leptos build` to have run and
 # TEST_DATABASE_URL (or DATABASE_URL) to reach a Postgres where databases can be created.
+# E2E_PROFILE=release serves `cargo leptos build --release` output; arguments go to Playwright
+# (e.g. `--grep "long"`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,7 +18,7 @@ export E2E_DATABASE_URL="$server_url/$db"
 
 SWITCHBOARD_ADDR="127.0.0.1:$port" DATABASE_URL="$E2E_DATABASE_URL" SWITCHBOARD_SEED_DEMO=on \
   SWITCHBOARD_SIMULATOR=off LEPTOS_SITE_ROOT=target/site RUST_LOG=${RUST_LOG:-info,sqlx=warn} \
-  target/debug/server >"$log" 2>&1 &
+  "target/${E2E_PROFILE:-debug}/server" >"$log" 2>&1 &
 pid=$!
 cleanup() {
   kill "$pid" 2>/dev/null || true
@@ -33,4 +35,4 @@ done
 curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { echo "e2e: server not ready" >&2; cat "$log" >&2; exit 1; }
 
 export BASE_URL="http://127.0.0.1:$port"
-(cd end2end && npx playwright test) || { echo "e2e: failed; server log in $log" >&2; exit 1; }
+(cd end2end && npx playwright test "$@") || { echo "e2e: failed; server log in $log" >&2; exit 1; }

@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! Switchboard's Leptos application: pages and components (SSR + hydrate), server functions,
 //! and — with the `ssr` feature — the data access both the pages and the JSON API use.
 

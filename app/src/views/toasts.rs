@@ -50,7 +50,7 @@ pub fn notable(change: &Change) -> Option<(ToastKind, String)> {
             let was = old.and_then(|o| o.status());
             (new.status() == Some(CampaignStatus::Completed)
                 && was != Some(CampaignStatus::Completed))
-            .then(|| (ToastKind::CampaignCompleted(new.id), new.name))
+            .then_some((ToastKind::CampaignCompleted(new.id), new.name))
         }
         _ => None,
     }

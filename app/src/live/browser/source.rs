@@ -166,7 +166,11 @@ fn on_reset(data: &str) {
     }
 }
 
-fn emit(from: Option<Cursor>, to: Cursor, changes: Vec<Change>, reset: bool) {
+fn emit(from: Option<Cursor>, to: Cursor, mut changes: Vec<Change>, reset: bool) {
+    // A poll and the stream can both deliver a change: every tab sees it once.
+    if let Some(chain) = with_tab(|t| t.chain).flatten() {
+        changes.retain(|c| c.cursor > chain);
+    }
     let batch = Batch {
         from,
         to,
