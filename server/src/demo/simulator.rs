@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 /// Advisory lock key held by the instance that runs the dialer.
-const LEADER_LOCK_KEY: i64 = 0x5357_4244_4941_4c00; // "SWBDIAL\0"
+pub const LEADER_LOCK_KEY: i64 = 0x5357_4244_4941_4c00; // "SWBDIAL\0"
 /// How often a standby instance tries to become the dialer.
 const STANDBY_RETRY: Duration = Duration::from_secs(5);
 /// How often the dialer adopts active calls it did not place (e.g. written with psql).
