@@ -45,7 +45,7 @@ pub fn Toasts() -> impl IntoView {
             data-testid="toasts"
         >
             <For each=move || toasts.get() key=|t| (t.id, t.count) let:toast>
-                <div class="toast pointer-events-auto rounded-lg border border-slate-200 bg-white p-3 shadow-lg" data-toast-kind=format!("{:?}", toast.kind).split('(').next().unwrap_or_default().to_string()>
+                <div class="toast pointer-events-auto rounded-lg border border-slate-200 bg-white p-3 shadow-lg" data-toast-kind=toast.kind.name()>
                     <div class="flex items-start justify-between gap-2">
                         <div class="min-w-0">
                             <p class="text-sm font-semibold text-slate-900">{toast.title.clone()}</p>

@@ -127,7 +127,6 @@ mod hydrate {
         let apply_all = Rc::new(apply_all);
 
         // Offer batches in order until one needs the network; the rest wait in `held`.
-        type Drain = Rc<dyn Fn(Vec<Batch>)>;
         let drain: Rc<RefCell<Option<Drain>>> = Rc::new(RefCell::new(None));
         let do_reload = {
             let (state, drain, alive) = (state.clone(), drain.clone(), alive.clone());
@@ -140,20 +139,12 @@ mod hydrate {
                     if !alive.get() {
                         return;
                     }
-                    let held = {
-                        let mut s = state.borrow_mut();
-                        if let Some((value, cursor)) = fresh {
-                            data.set(value);
-                            updated_at.set(chrono::Utc::now().timestamp_millis());
-                            s.follower = Follower::new(cursor);
-                        }
-                        s.busy = false;
-                        std::mem::take(&mut s.held)
-                    };
-                    let d = drain.borrow().clone();
-                    if let Some(d) = d {
-                        d(held);
+                    if let Some((value, cursor)) = fresh {
+                        data.set(value);
+                        updated_at.set(chrono::Utc::now().timestamp_millis());
+                        state.borrow_mut().follower = Follower::new(cursor);
                     }
+                    resume(&state, &drain);
                 });
             }
         };
@@ -211,15 +202,7 @@ mod hydrate {
                                     do_reload();
                                     return;
                                 }
-                                let held = {
-                                    let mut s = state.borrow_mut();
-                                    s.busy = false;
-                                    std::mem::take(&mut s.held)
-                                };
-                                let d = drain.borrow().clone();
-                                if let Some(d) = d {
-                                    d(held);
-                                }
+                                resume(&state, &drain);
                             });
                             return;
                         }
@@ -237,6 +220,21 @@ mod hydrate {
             drain.borrow_mut().take();
         });
         Rc::new(move || do_reload())
+    }
+
+    type Drain = Rc<dyn Fn(Vec<Batch>)>;
+
+    /// The network work is done: offer the batches held meanwhile, in order.
+    fn resume(state: &Rc<RefCell<State>>, drain: &Rc<RefCell<Option<Drain>>>) {
+        let held = {
+            let mut s = state.borrow_mut();
+            s.busy = false;
+            std::mem::take(&mut s.held)
+        };
+        let d = drain.borrow().clone();
+        if let Some(d) = d {
+            d(held);
+        }
     }
 
     /// Read the log from the view's cursor until `until`; `false` means reload instead.

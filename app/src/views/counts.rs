@@ -19,47 +19,47 @@ pub struct Delta {
 
 /// The counter changes a call or contact change implies.
 pub fn deltas(change: &Change) -> Vec<Delta> {
-    let mut out = Vec::with_capacity(2);
     match change.table.as_str() {
-        "calls" => {
-            let (old, new) = before_after::<CallRow>(change);
-            if let (Some(o), Some(n)) = (&old, &new) {
-                if o.status == n.status && o.campaign_id == n.campaign_id {
-                    return out;
-                }
-            }
-            for (row, sign) in [(old, -1), (new, 1)] {
-                if let Some(r) = row {
-                    out.push(Delta {
-                        campaign: r.campaign_id,
-                        call: Some(r.status),
-                        contact_done: None,
-                        sign,
-                    });
-                }
-            }
-        }
-        "contacts" => {
-            let (old, new) = before_after::<ContactRow>(change);
-            if let (Some(o), Some(n)) = (&old, &new) {
-                if o.is_done() == n.is_done() && o.campaign_id == n.campaign_id {
-                    return out;
-                }
-            }
-            for (row, sign) in [(old, -1), (new, 1)] {
-                if let Some(r) = row {
-                    out.push(Delta {
-                        campaign: r.campaign_id,
-                        call: None,
-                        contact_done: Some(r.is_done()),
-                        sign,
-                    });
-                }
-            }
-        }
-        _ => {}
+        "calls" => row_deltas::<CallRow>(
+            change,
+            |o, n| o.status == n.status && o.campaign_id == n.campaign_id,
+            |r, sign| Delta {
+                campaign: r.campaign_id,
+                call: Some(r.status),
+                contact_done: None,
+                sign,
+            },
+        ),
+        "contacts" => row_deltas::<ContactRow>(
+            change,
+            |o, n| o.is_done() == n.is_done() && o.campaign_id == n.campaign_id,
+            |r, sign| Delta {
+                campaign: r.campaign_id,
+                call: None,
+                contact_done: Some(r.is_done()),
+                sign,
+            },
+        ),
+        _ => Vec::new(),
     }
-    out
+}
+
+/// Take away the old row's contribution and add the new one's, unless nothing counted changed.
+fn row_deltas<T: serde::de::DeserializeOwned>(
+    change: &Change,
+    counts_alike: impl Fn(&T, &T) -> bool,
+    delta: impl Fn(&T, i64) -> Delta,
+) -> Vec<Delta> {
+    let (old, new) = before_after::<T>(change);
+    if let (Some(o), Some(n)) = (&old, &new) {
+        if counts_alike(o, n) {
+            return Vec::new();
+        }
+    }
+    [(old, -1), (new, 1)]
+        .into_iter()
+        .filter_map(|(row, sign)| row.map(|r| delta(&r, sign)))
+        .collect()
 }
 
 pub fn apply_delta(s: &mut CampaignSummary, d: &Delta) {

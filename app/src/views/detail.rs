@@ -92,13 +92,11 @@ impl DetailView {
         };
         match calls.iter_mut().find(|k| k.id == row.id) {
             Some(k) => {
-                k.status = row.status;
-                k.started_at = row.started_at;
-                k.answered_at = row.answered_at;
-                k.ended_at = row.ended_at;
-                k.failure_reason = row.failure_reason;
-                k.provider_call_id = row.provider_call_id;
-                k.updated_at = row.updated_at;
+                let (name, phone) = (
+                    std::mem::take(&mut k.contact_name),
+                    std::mem::take(&mut k.contact_phone),
+                );
+                *k = call_from_row(row, name, phone);
             }
             None => {
                 let known = self

@@ -37,10 +37,6 @@ impl Feed {
     pub fn items(&self) -> impl Iterator<Item = &FeedItem> {
         self.items.iter()
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
 }
 
 /// A feed entry for a change worth telling: a call answered, ended or failed, or a campaign

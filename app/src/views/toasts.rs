@@ -20,6 +20,16 @@ pub enum ToastKind {
     CampaignCompleted(Uuid),
 }
 
+impl ToastKind {
+    /// For `data-toast-kind`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ToastKind::CallFailed => "call-failed",
+            ToastKind::CampaignCompleted(_) => "campaign-completed",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Toast {
     pub id: u64,
