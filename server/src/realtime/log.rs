@@ -33,8 +33,9 @@ pub async fn current(pool: &PgPool) -> Result<Cursor, sqlx::Error> {
 #[derive(Debug)]
 pub enum PageRead {
     /// The cursor is older than the retention window (or not from this database): the client
-    /// must reload; the stream goes on from `head`.
-    Reset { head: Cursor },
+    /// must reload; the stream goes on from `head`. Everything after `horizon` is still in the
+    /// log (the tailer, which must publish every change, goes on from there).
+    Reset { head: Cursor, horizon: Cursor },
     Changes {
         changes: Vec<Change>,
         /// Position scanned through: the last change, or the head when the page is not full.
@@ -101,8 +102,9 @@ pub async fn read_page(
         return Err(sqlx::Error::RowNotFound);
     };
     let head = Cursor::after_commit(head);
-    if after < Cursor::after_commit(pruned) || after > head {
-        return Ok(PageRead::Reset { head });
+    let horizon = Cursor::after_commit(pruned);
+    if after < horizon || after > head {
+        return Ok(PageRead::Reset { head, horizon });
     }
     let changes: Vec<Change> = rows.into_iter().filter_map(change_of).collect();
     let (end, complete) = if changes.len() as i64 >= limit {

@@ -57,7 +57,7 @@ pub async fn changes(
         .await
         .map_err(db)?
     {
-        PageRead::Reset { head } => {
+        PageRead::Reset { head, .. } => {
             state
                 .realtime
                 .stats

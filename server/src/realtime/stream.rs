@@ -163,7 +163,7 @@ async fn catch_up(
     let mut chunks = Vec::new();
     loop {
         match read_page(pool, out.last, scope, REPLAY_PAGE).await? {
-            PageRead::Reset { head } => {
+            PageRead::Reset { head, .. } => {
                 rt.stats.resets.fetch_add(1, Relaxed);
                 out.last = head;
                 chunks.push(control_frame("reset", head));

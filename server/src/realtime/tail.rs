@@ -118,11 +118,14 @@ async fn listen(pool: &PgPool, rt: &Realtime) -> Option<PgListener> {
 async fn drain(rt: &Realtime, pool: &PgPool, cursor: &mut Cursor) -> Result<(), sqlx::Error> {
     loop {
         match read_page(pool, *cursor, Scope::default(), TAIL_PAGE).await? {
-            PageRead::Reset { head } => {
-                // Only if this instance was stopped for longer than the retention window.
-                tracing::warn!(from = %cursor, to = %head, "tailer jumped over pruned changes");
-                *cursor = head;
-                return Ok(());
+            PageRead::Reset { head, horizon } => {
+                // Behind the retention window (stalled longer than it, or pruned mid-read):
+                // what was pruned is gone, but everything after the horizon is still in the
+                // log and must reach the hub. A cursor from the future (the database was
+                // replaced) starts over at the head.
+                let to = if *cursor < horizon { horizon } else { head };
+                tracing::warn!(from = %cursor, %to, "tailer jumped over pruned changes");
+                *cursor = to;
             }
             PageRead::Changes {
                 changes,

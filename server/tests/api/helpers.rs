@@ -74,6 +74,10 @@ async fn spawn_on(
     db_name: String,
     configure: impl FnOnce(&mut Settings),
 ) -> TestApp {
+    // `TEST_LOG=1 cargo test ...` shows the server's logs (filtered by `RUST_LOG`).
+    if std::env::var_os("TEST_LOG").is_some() {
+        server::telemetry::init();
+    }
     let mut settings = Settings::for_tests(format!("{server_url}/{db_name}"));
     configure(&mut settings);
     let app = Application::build(settings)

@@ -5,6 +5,7 @@ mod instances;
 mod isolation;
 mod ordering;
 mod poll;
+mod retention;
 mod stream;
 
 use uuid::Uuid;
