@@ -37,30 +37,34 @@ pub fn call_status_style(status: CallStatus) -> (&'static str, &'static str, Ico
 }
 
 /// QUEUED blue clock, RINGING yellow phone, IN_PROGRESS green phone, ENDED gray check, FAILED red
-/// x; the three active states pulse (unless the user prefers reduced motion).
+/// x; the three active states pulse (unless the user prefers reduced motion). A live status
+/// updates the badge in place: no new elements, and a running pulse is not restarted.
 #[component]
-pub fn CallStatusBadge(status: CallStatus) -> impl IntoView {
-    let (color, classes, icon) = call_status_style(status);
-    let pulse = status.is_active();
-    let class = format!(
-        "call-badge inline-flex items-center gap-1 whitespace-nowrap rounded-full px-2 py-0.5 \
-         text-xs font-medium ring-1 ring-inset {classes} {}",
-        if pulse {
-            "animate-pulse motion-reduce:animate-none"
-        } else {
-            ""
-        }
-    );
+pub fn CallStatusBadge(#[prop(into)] status: Signal<CallStatus>) -> impl IntoView {
+    let style = move || call_status_style(status.get());
+    let class = move || {
+        format!(
+            "call-badge inline-flex items-center gap-1 whitespace-nowrap rounded-full px-2 py-0.5 \
+             text-xs font-medium ring-1 ring-inset {} {}",
+            style().1,
+            if status.get().is_active() {
+                "animate-pulse motion-reduce:animate-none"
+            } else {
+                ""
+            }
+        )
+    };
+    let icon = Memo::new(move |_| style().2);
     view! {
         <span
             class=class
-            data-status=status.as_str()
-            data-color=color
-            data-pulse=pulse.to_string()
-            aria-label=format!("Call status: {}", status.label())
+            data-status=move || status.get().as_str()
+            data-color=move || style().0
+            data-pulse=move || status.get().is_active().to_string()
+            aria-label=move || format!("Call status: {}", status.get().label())
         >
-            <Icon kind=icon />
-            <span>{status.label()}</span>
+            {move || view! { <Icon kind=icon.get() /> }}
+            <span>{move || status.get().label()}</span>
         </span>
     }
 }

@@ -12,6 +12,7 @@ pub mod backoff;
 mod browser;
 pub mod follower;
 pub mod protocol;
+pub mod rows;
 pub mod status;
 mod view;
 

@@ -1,9 +1,10 @@
 //! What the realtime endpoints send, and what tabs of one browser tell each other.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::value::RawValue;
 
+use super::rows::{Row, TableRow};
 use super::status::ConnState;
 use crate::cursor::Cursor;
 
@@ -27,16 +28,52 @@ pub enum Op {
     Delete,
 }
 
-/// One committed change, as `/api/realtime/stream` and `/api/realtime/changes` send it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// One committed change, as `/api/realtime/stream` and `/api/realtime/changes` send it. Its
+/// rows are typed when it is decoded (see [`Row`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Change {
     pub table: String,
     #[serde(rename = "eventType")]
     pub op: Op,
-    pub new: Option<Map<String, Value>>,
-    pub old: Option<Map<String, Value>>,
+    pub new: Option<Row>,
+    pub old: Option<Row>,
     pub commit_timestamp: DateTime<Utc>,
     pub cursor: Cursor,
+}
+
+impl Change {
+    /// The row before and after the change, if they are rows of type `T`.
+    pub fn rows<T: TableRow>(&self) -> (Option<&T>, Option<&T>) {
+        (
+            self.old.as_ref().and_then(T::of),
+            self.new.as_ref().and_then(T::of),
+        )
+    }
+}
+
+impl<'de> Deserialize<'de> for Change {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Wire {
+            table: String,
+            #[serde(rename = "eventType")]
+            op: Op,
+            new: Option<Box<RawValue>>,
+            old: Option<Box<RawValue>>,
+            commit_timestamp: DateTime<Utc>,
+            cursor: Cursor,
+        }
+        let w = Wire::deserialize(d)?;
+        let row = |raw: Option<Box<RawValue>>| raw.and_then(|r| Row::parse(&w.table, &r));
+        Ok(Change {
+            new: row(w.new),
+            old: row(w.old),
+            table: w.table,
+            op: w.op,
+            commit_timestamp: w.commit_timestamp,
+            cursor: w.cursor,
+        })
+    }
 }
 
 /// A response of `/api/realtime/changes`.
@@ -58,9 +95,10 @@ pub struct Batch {
     pub reset: bool,
 }
 
-/// Messages on the browser-wide `BroadcastChannel`.
+/// Messages on the browser-wide `BroadcastChannel`. Externally tagged: an internally tagged
+/// enum would buffer its content, and the raw rows a [`Change`] is decoded from cannot be.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum TabMessage {
     /// From the tab holding the stream: changes for every tab.
     Batch(Batch),
@@ -73,26 +111,58 @@ pub enum TabMessage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::live::rows::CallRow;
+    use crate::model::CallStatus;
 
-    #[test]
-    fn a_stream_payload_reads_as_a_change() {
-        let json = r#"{"schema":"public","table":"calls","eventType":"UPDATE",
-            "new":{"id":"a","status":"RINGING"},"old":{"id":"a","status":"QUEUED"},
-            "commit_timestamp":"2026-11-21T10:00:00Z","cursor":"42"}"#;
-        let c: Change = serde_json::from_str(json).unwrap();
-        assert_eq!(c.op, Op::Update);
-        assert_eq!(c.cursor, Cursor::after_commit(42));
-        assert_eq!(c.new.unwrap()["status"], "RINGING");
-        assert_eq!(c.old.unwrap()["status"], "QUEUED");
+    fn call_change(new: &str, old: &str) -> String {
+        let row = |status: &str| {
+            format!(
+                r#"{{"id":"6f1f0b5e-8d7c-4a43-9a43-8f6f0b5e8d7c","campaign_id":"6f1f0b5e-8d7c-4a43-9a43-8f6f0b5e8d7d",
+                "contact_id":"6f1f0b5e-8d7c-4a43-9a43-8f6f0b5e8d7e","organization_id":"6f1f0b5e-8d7c-4a43-9a43-8f6f0b5e8d7f",
+                "status":"{status}","started_at":null,"answered_at":null,"ended_at":null,"failure_reason":null,
+                "provider_call_id":null,"created_at":"2026-11-21T10:00:00.5+00:00","updated_at":"2026-11-21T10:00:01+00:00"}}"#
+            )
+        };
+        format!(
+            r#"{{"schema":"public","table":"calls","eventType":"UPDATE","new":{},"old":{},
+            "commit_timestamp":"2026-11-21T10:00:00Z","cursor":"42"}}"#,
+            row(new),
+            row(old)
+        )
     }
 
     #[test]
-    fn tab_messages_round_trip_as_tagged_json() {
+    fn a_stream_payload_reads_as_a_change_with_typed_rows_and_round_trips() {
+        let json = call_change("RINGING", "QUEUED");
+        let c: Change = serde_json::from_str(&json).unwrap();
+        assert_eq!(c.op, Op::Update);
+        assert_eq!(c.cursor, Cursor::after_commit(42));
+        let (old, new) = c.rows::<CallRow>();
+        assert_eq!(new.unwrap().status, CallStatus::Ringing);
+        assert_eq!(old.unwrap().status, CallStatus::Queued);
+        // Tabs pass changes on as JSON: the same change comes out.
+        let again: Change = serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
+        assert_eq!(again, c);
+        let insert = r#"{"table":"calls","eventType":"INSERT","new":null,"old":null,
+            "commit_timestamp":"2026-11-21T10:00:00Z","cursor":"43"}"#;
+        assert_eq!(serde_json::from_str::<Change>(insert).unwrap().new, None);
+    }
+
+    #[test]
+    fn tab_messages_round_trip_as_json_changes_included() {
         let m = TabMessage::State {
             state: ConnState::Polling,
         };
         let s = serde_json::to_string(&m).unwrap();
-        assert!(s.contains(r#""type":"state""#), "{s}");
+        assert_eq!(serde_json::from_str::<TabMessage>(&s).unwrap(), m);
+        let change: Change = serde_json::from_str(&call_change("IN_PROGRESS", "RINGING")).unwrap();
+        let m = TabMessage::Batch(Batch {
+            from: Some(Cursor::after_commit(41)),
+            to: Cursor::after_commit(42),
+            changes: vec![change],
+            reset: false,
+        });
+        let s = serde_json::to_string(&m).unwrap();
         assert_eq!(serde_json::from_str::<TabMessage>(&s).unwrap(), m);
     }
 

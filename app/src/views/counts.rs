@@ -4,7 +4,8 @@
 
 use uuid::Uuid;
 
-use super::rows::{before_after, CallRow, CampaignRow, ContactRow};
+use super::rows::{CallRow, CampaignRow, ContactRow};
+use crate::live::rows::TableRow;
 use crate::live::Change;
 use crate::model::{CallStatus, CampaignSummary};
 
@@ -45,20 +46,20 @@ pub fn deltas(change: &Change) -> Vec<Delta> {
 }
 
 /// Take away the old row's contribution and add the new one's, unless nothing counted changed.
-fn row_deltas<T: serde::de::DeserializeOwned>(
+fn row_deltas<T: TableRow>(
     change: &Change,
     counts_alike: impl Fn(&T, &T) -> bool,
     delta: impl Fn(&T, i64) -> Delta,
 ) -> Vec<Delta> {
-    let (old, new) = before_after::<T>(change);
-    if let (Some(o), Some(n)) = (&old, &new) {
+    let (old, new) = change.rows::<T>();
+    if let (Some(o), Some(n)) = (old, new) {
         if counts_alike(o, n) {
             return Vec::new();
         }
     }
     [(old, -1), (new, 1)]
         .into_iter()
-        .filter_map(|(row, sign)| row.map(|r| delta(&r, sign)))
+        .filter_map(|(row, sign)| row.map(|r| delta(r, sign)))
         .collect()
 }
 
@@ -100,24 +101,24 @@ pub fn apply_campaign_row(s: &mut CampaignSummary, row: &CampaignRow) -> bool {
 pub(crate) mod tests {
     use super::*;
     use crate::cursor::Cursor;
+    use crate::live::rows::Row;
     use crate::live::Op;
     use crate::model::{CampaignStatus, StatusCounts};
     use chrono::Utc;
-    use serde_json::{json, Map, Value};
+    use serde_json::{json, Value};
 
-    pub fn obj(v: Value) -> Option<Map<String, Value>> {
-        match v {
-            Value::Object(m) => Some(m),
-            _ => None,
-        }
+    /// A captured row of `table`, typed as a decoded change carries it.
+    pub fn row(table: &str, v: Value) -> Option<Row> {
+        let raw = serde_json::value::RawValue::from_string(v.to_string()).unwrap();
+        Row::parse(table, &raw)
     }
 
     pub fn change(table: &str, op: Op, old: Value, new: Value, seq: i64) -> Change {
         Change {
             table: table.into(),
             op,
-            new: obj(new),
-            old: obj(old),
+            new: row(table, new),
+            old: row(table, old),
             commit_timestamp: Utc::now(),
             cursor: Cursor::after_commit(seq),
         }

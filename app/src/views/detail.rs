@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::counts::{apply_campaign_row, apply_delta, deltas};
 use super::feed::{describe, Feed};
-use super::rows::{before_after, finished_call, CallRow, CampaignRow, ContactRow};
+use super::rows::{finished_call, CallRow, CampaignRow, ContactRow};
 use crate::api::BOARD_RECENT_CALLS;
 use crate::live::Change;
 use crate::model::{epoch_minute, Call, CampaignDetail, Contact, ContactStatus};
@@ -47,9 +47,9 @@ impl DetailView {
         }
         match change.table.as_str() {
             "campaigns" => {
-                if let (_, Some(row)) = before_after::<CampaignRow>(change) {
+                if let (_, Some(row)) = change.rows::<CampaignRow>() {
                     if row.id == id {
-                        apply_campaign_row(&mut self.detail.campaign, &row);
+                        apply_campaign_row(&mut self.detail.campaign, row);
                         changed = true;
                     }
                 }
@@ -81,7 +81,7 @@ impl DetailView {
                 self.detail.activity.record(epoch_minute(at), outcome);
             }
         }
-        let (old, new) = before_after::<CallRow>(change);
+        let (old, new) = change.rows::<CallRow>();
         let calls = &mut self.detail.calls;
         let Some(row) = new.filter(|r| r.campaign_id == id) else {
             // Deleted, or moved to another campaign.
@@ -92,11 +92,16 @@ impl DetailView {
         };
         match calls.iter_mut().find(|k| k.id == row.id) {
             Some(k) => {
+                // A call that stays active keeps its place: no need to re-sort the board.
+                let keeps_place = k.status.is_active() && row.status.is_active();
                 let (name, phone) = (
                     std::mem::take(&mut k.contact_name),
                     std::mem::take(&mut k.contact_phone),
                 );
                 *k = call_from_row(row, name, phone);
+                if keeps_place {
+                    return true;
+                }
             }
             None => {
                 let known = self
@@ -119,7 +124,7 @@ impl DetailView {
     }
 
     fn apply_contact(&mut self, change: &Change) -> bool {
-        let Some(row) = before_after::<ContactRow>(change).1 else {
+        let Some(row) = change.rows::<ContactRow>().1 else {
             return false;
         };
         let Some(status) = ContactStatus::parse(&row.status) else {
@@ -157,7 +162,7 @@ impl DetailView {
     }
 }
 
-fn call_from_row(row: CallRow, contact_name: String, contact_phone: String) -> Call {
+fn call_from_row(row: &CallRow, contact_name: String, contact_phone: String) -> Call {
     Call {
         id: row.id,
         campaign_id: row.campaign_id,
@@ -168,8 +173,8 @@ fn call_from_row(row: CallRow, contact_name: String, contact_phone: String) -> C
         started_at: row.started_at,
         answered_at: row.answered_at,
         ended_at: row.ended_at,
-        failure_reason: row.failure_reason,
-        provider_call_id: row.provider_call_id,
+        failure_reason: row.failure_reason.clone(),
+        provider_call_id: row.provider_call_id.clone(),
         created_at: row.created_at,
         updated_at: row.updated_at,
     }

@@ -1,11 +1,13 @@
-//! The live activity feed: notable changes as short sentences, newest first, bounded.
+//! The live activity feed: notable changes as short sentences, newest first, bounded. Calls
+//! that one transaction moved to the same outcome share one entry ("12 calls answered"), so a
+//! bulk update reads as what it was and does not push everything else out of the feed.
 
 use std::collections::VecDeque;
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::rows::{before_after, CallRow, CampaignRow};
+use super::rows::{CallRow, CampaignRow};
 use crate::live::Change;
 use crate::model::{CallStatus, CampaignStatus};
 
@@ -14,12 +16,23 @@ pub const FEED_LEN: usize = 50;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct FeedItem {
-    /// Unique per change (its cursor).
+    /// Unique per entry and per content (first change's cursor, and how many it counts).
     pub key: String,
     pub at: DateTime<Utc>,
     pub call_status: Option<CallStatus>,
     pub campaign_status: Option<CampaignStatus>,
     pub text: String,
+    /// Entries that may be counted together: same transaction, same outcome, same campaign.
+    group: Option<Group>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Group {
+    commit: i64,
+    /// What several such entries read as after their number: "calls answered (Spring)".
+    plural: String,
+    count: usize,
+    first_key: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -29,6 +42,18 @@ pub struct Feed {
 
 impl Feed {
     pub fn push(&mut self, item: FeedItem) {
+        if let (Some(front), Some(new)) = (self.items.front_mut(), &item.group) {
+            if let Some(g) = front.group.as_mut().filter(|g| {
+                g.commit == new.commit
+                    && g.plural == new.plural
+                    && front.call_status == item.call_status
+            }) {
+                g.count += 1;
+                front.text = format!("{} {}", g.count, g.plural);
+                front.key = format!("{}x{}", g.first_key, g.count);
+                return;
+            }
+        }
         self.items.push_front(item);
         self.items.truncate(FEED_LEN);
     }
@@ -49,7 +74,7 @@ pub fn describe(
     let key = change.cursor.to_string();
     match change.table.as_str() {
         "calls" => {
-            let (old, new) = before_after::<CallRow>(change);
+            let (old, new) = change.rows::<CallRow>();
             let new = new?;
             if old.as_ref().is_some_and(|o| o.status == new.status) {
                 return None;
@@ -58,19 +83,30 @@ pub fn describe(
             let campaign = campaign_name(new.campaign_id)
                 .map(|n| format!(" ({n})"))
                 .unwrap_or_default();
-            let text = match new.status {
-                CallStatus::InProgress => format!("Call with {who} answered{campaign}"),
-                CallStatus::Ended => format!("Call with {who} ended{campaign}"),
-                CallStatus::Failed => format!(
-                    "Call to {who} failed{}{campaign}",
-                    new.failure_reason
-                        .as_deref()
-                        .map(|r| format!(": {r}"))
-                        .unwrap_or_default()
+            let (text, verb) = match new.status {
+                CallStatus::InProgress => {
+                    (format!("Call with {who} answered{campaign}"), "answered")
+                }
+                CallStatus::Ended => (format!("Call with {who} ended{campaign}"), "ended"),
+                CallStatus::Failed => (
+                    format!(
+                        "Call to {who} failed{}{campaign}",
+                        new.failure_reason
+                            .as_deref()
+                            .map(|r| format!(": {r}"))
+                            .unwrap_or_default()
+                    ),
+                    "failed",
                 ),
                 _ => return None,
             };
             Some(FeedItem {
+                group: Some(Group {
+                    commit: change.cursor.seq,
+                    plural: format!("calls {verb}{campaign}"),
+                    count: 1,
+                    first_key: key.clone(),
+                }),
                 key,
                 at: change.commit_timestamp,
                 call_status: Some(new.status),
@@ -79,7 +115,7 @@ pub fn describe(
             })
         }
         "campaigns" => {
-            let (old, new) = before_after::<CampaignRow>(change);
+            let (old, new) = change.rows::<CampaignRow>();
             let new = new?;
             let status = new.status()?;
             if old.as_ref().and_then(|o| o.status()) == Some(status) {
@@ -97,6 +133,7 @@ pub fn describe(
                 call_status: None,
                 campaign_status: Some(status),
                 text: format!("Campaign {} {verb}", new.name),
+                group: None,
             })
         }
         _ => None,
@@ -150,9 +187,46 @@ mod tests {
                 call_status: None,
                 campaign_status: None,
                 text: String::new(),
+                group: None,
             });
         }
         assert_eq!(f.items().count(), FEED_LEN);
         assert_eq!(f.items().next().unwrap().key, (FEED_LEN + 9).to_string());
+    }
+
+    #[test]
+    fn calls_one_transaction_moved_alike_share_one_counted_entry() {
+        let camp = Uuid::new_v4();
+        let mut f = Feed::default();
+        let answered = |seq: i64, id: i64| {
+            let call = Uuid::new_v4();
+            let mut c = change(
+                "calls",
+                Op::Update,
+                call_json(call, camp, "RINGING"),
+                call_json(call, camp, "IN_PROGRESS"),
+                seq,
+            );
+            c.cursor = crate::cursor::Cursor::at(seq, id);
+            describe(&c, |_| Some("Spring".into()), |_| None).unwrap()
+        };
+        f.push(answered(1, 1));
+        assert_eq!(
+            f.items().next().unwrap().text,
+            "Call with a contact answered (Spring)"
+        );
+        f.push(answered(2, 1));
+        f.push(answered(2, 2));
+        f.push(answered(2, 3));
+        let texts: Vec<_> = f.items().map(|i| i.text.clone()).collect();
+        assert_eq!(
+            texts,
+            [
+                "3 calls answered (Spring)",
+                "Call with a contact answered (Spring)"
+            ]
+        );
+        let keys: std::collections::HashSet<_> = f.items().map(|i| i.key.clone()).collect();
+        assert_eq!(keys.len(), 2, "keys stay unique");
     }
 }

@@ -4,7 +4,7 @@ use uuid::Uuid;
 
 use super::counts::{apply_campaign_row, apply_delta, deltas};
 use super::feed::{describe, Feed};
-use super::rows::{before_after, finished_call, CampaignRow};
+use super::rows::{finished_call, CampaignRow};
 use crate::live::Change;
 use crate::model::{
     epoch_minute, CampaignStatus, CampaignSummary, CampaignsOverview, StatusCounts,
@@ -59,13 +59,13 @@ impl OverviewView {
         }
         let campaigns = &mut self.overview.campaigns;
         if change.table == "campaigns" {
-            let (old, new) = before_after::<CampaignRow>(change);
+            let (old, new) = change.rows::<CampaignRow>();
             match (old, new) {
                 (_, Some(row)) => match campaigns.iter_mut().find(|c| c.id == row.id) {
                     Some(s) => {
-                        apply_campaign_row(s, &row);
+                        apply_campaign_row(s, row);
                     }
-                    None => campaigns.insert(0, new_summary(&row)),
+                    None => campaigns.insert(0, new_summary(row)),
                 },
                 (Some(row), None) => campaigns.retain(|c| c.id != row.id),
                 (None, None) => return changed,

@@ -3,7 +3,7 @@
 
 use uuid::Uuid;
 
-use super::rows::{before_after, CallRow, CampaignRow};
+use super::rows::{CallRow, CampaignRow};
 use crate::live::Change;
 use crate::model::{CallStatus, CampaignStatus};
 
@@ -44,23 +44,24 @@ pub struct Toast {
 pub fn notable(change: &Change) -> Option<(ToastKind, String)> {
     match change.table.as_str() {
         "calls" => {
-            let (old, new) = before_after::<CallRow>(change);
+            let (old, new) = change.rows::<CallRow>();
             let new = new?;
             let was_failed = old.is_some_and(|o| o.status == CallStatus::Failed);
             (new.status == CallStatus::Failed && !was_failed).then(|| {
                 let reason = new
                     .failure_reason
+                    .clone()
                     .unwrap_or_else(|| "no reason given".into());
                 (ToastKind::CallFailed, reason)
             })
         }
         "campaigns" => {
-            let (old, new) = before_after::<CampaignRow>(change);
+            let (old, new) = change.rows::<CampaignRow>();
             let new = new?;
             let was = old.and_then(|o| o.status());
             (new.status() == Some(CampaignStatus::Completed)
                 && was != Some(CampaignStatus::Completed))
-            .then_some((ToastKind::CampaignCompleted(new.id), new.name))
+            .then(|| (ToastKind::CampaignCompleted(new.id), new.name.clone()))
         }
         _ => None,
     }

@@ -108,7 +108,7 @@ fn CallCard(call: Memo<Call>) -> impl IntoView {
                     {reason}
                 </p>
             </div>
-            {move || view! { <CallStatusBadge status=status.get() /> }}
+            <CallStatusBadge status=status />
         </li>
     }
 }
