@@ -14,6 +14,7 @@ use sqlx::PgPool;
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
+use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::{Settings, ACQUIRE_TIMEOUT};
@@ -163,6 +164,9 @@ fn router(state: AppState) -> Router {
         .route("/auth/logout", axum::routing::post(auth::logout))
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .merge(pages::router(&state))
+        // gzip for clients that ask (the WASM bundle shrinks ~4x); never for event streams,
+        // which the default predicate leaves alone so events are not held in a buffer.
+        .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::resolve_user,

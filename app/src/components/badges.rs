@@ -37,34 +37,33 @@ pub fn call_status_style(status: CallStatus) -> (&'static str, &'static str, Ico
 }
 
 /// QUEUED blue clock, RINGING yellow phone, IN_PROGRESS green phone, ENDED gray check, FAILED red
-/// x; the three active states pulse (unless the user prefers reduced motion). A live status
-/// updates the badge in place: no new elements, and a running pulse is not restarted.
+/// x; the three active states pulse their icon (the label stays steady and readable; nothing
+/// pulses when the user prefers reduced motion). A live status updates the badge in place: no
+/// new elements, and a running pulse is not restarted.
 #[component]
 pub fn CallStatusBadge(#[prop(into)] status: Signal<CallStatus>) -> impl IntoView {
     let style = move || call_status_style(status.get());
     let class = move || {
         format!(
             "call-badge inline-flex items-center gap-1 whitespace-nowrap rounded-full px-2 py-0.5 \
-             text-xs font-medium ring-1 ring-inset {} {}",
-            style().1,
-            if status.get().is_active() {
-                "animate-pulse motion-reduce:animate-none"
-            } else {
-                ""
-            }
+             text-xs font-medium ring-1 ring-inset {}",
+            style().1
         )
     };
     let icon = Memo::new(move |_| style().2);
+    let pulse = Memo::new(move |_| status.get().is_active());
     view! {
         <span
             class=class
             data-status=move || status.get().as_str()
             data-color=move || style().0
-            data-pulse=move || status.get().is_active().to_string()
+            data-pulse=move || pulse.get().to_string()
             aria-label=move || format!("Call status: {}", status.get().label())
         >
-            {move || view! { <Icon kind=icon.get() /> }}
-            <span>{move || status.get().label()}</span>
+            <span class=move || if pulse.get() { "badge-icon inline-flex animate-pulse motion-reduce:animate-none" } else { "badge-icon inline-flex" }>
+                {move || view! { <Icon kind=icon.get() /> }}
+            </span>
+            {move || status.get().label()}
         </span>
     }
 }

@@ -14,7 +14,7 @@ pub fn AppLayout(children: Children) -> impl IntoView {
         <div class="min-h-screen bg-slate-50 text-slate-900">
             <header class="border-b border-slate-200 bg-white">
                 <div class="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-4 py-3">
-                    <div class="flex items-center gap-6">
+                    <div class="flex min-w-0 flex-wrap items-center gap-x-3 gap-y-2 sm:gap-x-6">
                         <A href="/" attr:class="flex items-center gap-2 font-semibold text-slate-900">
                             <span class="inline-flex h-7 w-7 items-center justify-center rounded-md bg-indigo-600 text-sm font-bold text-white">
                                 "S"

@@ -68,3 +68,28 @@ async fn an_unknown_page_is_a_404_with_the_app_layout() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert!(res.text().await.unwrap().contains("Page not found"));
 }
+
+#[tokio::test]
+async fn pages_are_gzipped_for_browsers_that_ask_but_event_streams_never_are() {
+    let app = spawn_seeded().await;
+    let client = reqwest::Client::new();
+    let res = client
+        .get(app.url("/login"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    let token = app.token("operator@acme.example").await;
+    let res = client
+        .get(app.url("/api/realtime/stream?sub=calls"))
+        .bearer_auth(&token)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "text/event-stream");
+    assert!(res.headers().get("content-encoding").is_none());
+}
