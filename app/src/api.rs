@@ -87,10 +87,14 @@ pub async fn list_campaigns() -> Result<CampaignsOverview, ServerFnError> {
     let activity = crate::data::activity::last_hour(&mut db, org, None)
         .await
         .map_err(ssr::user_error)?;
+    let recent = crate::data::recent::notable(&mut db, org, None)
+        .await
+        .map_err(ssr::user_error)?;
     let cursor = db.cursor().await.map_err(ssr::user_error)?;
     Ok(CampaignsOverview {
         campaigns,
         activity,
+        recent,
         cursor,
     })
 }
@@ -111,7 +115,7 @@ pub async fn load_campaign_detail(
     id: Uuid,
     contacts_page: i64,
 ) -> Result<CampaignDetail, ServerFnError> {
-    use crate::data::{activity, calls, campaigns, contacts};
+    use crate::data::{activity, calls, campaigns, contacts, recent};
     let user = ssr::current_user().await?;
     let mut db = ssr::snapshot().await?;
     let org = user.organization_id;
@@ -128,12 +132,16 @@ pub async fn load_campaign_detail(
     let activity = activity::last_hour(&mut db, org, Some(id))
         .await
         .map_err(ssr::user_error)?;
+    let recent = recent::notable(&mut db, org, Some(id))
+        .await
+        .map_err(ssr::user_error)?;
     let cursor = db.cursor().await.map_err(ssr::user_error)?;
     Ok(CampaignDetail {
         campaign,
         calls,
         contacts,
         activity,
+        recent,
         cursor,
     })
 }

@@ -288,11 +288,21 @@ pub struct CampaignList {
     pub cursor: Cursor,
 }
 
+/// Notable changes of the last while (oldest first), so a live feed opens with what just
+/// happened: the same changes the stream delivered, read back from the change log.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RecentActivity {
+    pub changes: Vec<crate::live::Change>,
+    /// Names of the contacts those calls were with.
+    pub contact_names: Vec<(Uuid, String)>,
+}
+
 /// What the campaigns page shows: every campaign and the organization's call activity.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CampaignsOverview {
     pub campaigns: Vec<CampaignSummary>,
     pub activity: Activity,
+    pub recent: RecentActivity,
     /// Realtime cursor the whole view is consistent with.
     pub cursor: Cursor,
 }
@@ -306,6 +316,7 @@ pub struct CampaignDetail {
     pub contacts: Page<Contact>,
     /// Calls finished per minute over the last hour.
     pub activity: Activity,
+    pub recent: RecentActivity,
     /// Realtime cursor the whole view is consistent with.
     pub cursor: Cursor,
 }

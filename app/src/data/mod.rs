@@ -8,6 +8,7 @@ pub mod calls;
 pub mod campaigns;
 pub mod contacts;
 mod error;
+pub mod recent;
 pub mod snapshot;
 
 pub use error::DataError;

@@ -21,10 +21,21 @@ pub struct DetailView {
 }
 
 impl DetailView {
-    pub fn new(detail: CampaignDetail) -> Self {
+    /// The page as loaded; its feed opens with the recent activity the server read back.
+    pub fn new(mut detail: CampaignDetail) -> Self {
+        let recent = std::mem::take(&mut detail.recent);
+        let campaign = detail.campaign.name.clone();
+        let contact = |id: Uuid| {
+            recent
+                .contact_names
+                .iter()
+                .find(|(c, _)| *c == id)
+                .map(|(_, n)| n.clone())
+        };
+        let feed = Feed::replay(&recent.changes, |_| Some(campaign.clone()), contact);
         DetailView {
             detail,
-            feed: Feed::default(),
+            feed,
             unnamed: HashSet::new(),
         }
     }
@@ -198,7 +209,7 @@ mod tests {
     use super::*;
     use crate::cursor::Cursor;
     use crate::live::Op;
-    use crate::model::{Activity, CallStatus, Page};
+    use crate::model::{Activity, CallStatus, Page, RecentActivity};
     use crate::views::counts::tests::{call_json, change, summary};
     use serde_json::Value;
 
@@ -214,6 +225,7 @@ mod tests {
                 cursor: Cursor::START,
             },
             activity: Activity::default(),
+            recent: RecentActivity::default(),
             cursor: Cursor::START,
         })
     }
@@ -287,5 +299,27 @@ mod tests {
         assert_eq!(v.active_calls().count(), 1);
         assert_eq!(v.finished_calls().count(), BOARD_RECENT_CALLS as usize);
         assert!(v.detail.calls[0].status.is_active());
+    }
+
+    #[test]
+    fn the_page_opens_with_its_recent_activity_in_the_feed_naming_contacts() {
+        let (camp, call) = (Uuid::new_v4(), Uuid::new_v4());
+        let mut detail = view(camp).detail;
+        let mut answered = call_json(call, camp, "IN_PROGRESS");
+        answered["contact_id"] = Uuid::from_u128(7).to_string().into();
+        detail.recent = RecentActivity {
+            changes: vec![change(
+                "calls",
+                Op::Update,
+                call_json(call, camp, "RINGING"),
+                answered,
+                3,
+            )],
+            contact_names: vec![(Uuid::from_u128(7), "Ada".into())],
+        };
+        let v = DetailView::new(detail);
+        let texts: Vec<_> = v.feed.items().map(|i| i.text.clone()).collect();
+        assert_eq!(texts, ["Call with Ada answered (Spring)"]);
+        assert!(v.detail.recent.changes.is_empty(), "kept once, in the feed");
     }
 }

@@ -58,6 +58,21 @@ impl Feed {
         self.items.truncate(FEED_LEN);
     }
 
+    /// A feed of `changes` (oldest first), as if they had arrived live.
+    pub fn replay(
+        changes: &[Change],
+        campaign_name: impl Fn(Uuid) -> Option<String>,
+        contact_name: impl Fn(Uuid) -> Option<String>,
+    ) -> Feed {
+        let mut feed = Feed::default();
+        for c in changes {
+            if let Some(item) = describe(c, &campaign_name, &contact_name) {
+                feed.push(item);
+            }
+        }
+        feed
+    }
+
     /// Newest first.
     pub fn items(&self) -> impl Iterator<Item = &FeedItem> {
         self.items.iter()

@@ -17,11 +17,18 @@ pub struct OverviewView {
 }
 
 impl OverviewView {
-    pub fn new(overview: CampaignsOverview) -> Self {
-        OverviewView {
-            overview,
-            feed: Feed::default(),
-        }
+    /// The page as loaded; its feed opens with the recent activity the server read back.
+    pub fn new(mut overview: CampaignsOverview) -> Self {
+        let recent = std::mem::take(&mut overview.recent);
+        let campaigns = &overview.campaigns;
+        let name = |id: Uuid| {
+            campaigns
+                .iter()
+                .find(|c| c.id == id)
+                .map(|c| c.name.clone())
+        };
+        let feed = Feed::replay(&recent.changes, name, |_| None);
+        OverviewView { overview, feed }
     }
 
     /// Calls per status over every campaign.
@@ -110,6 +117,7 @@ mod tests {
         OverviewView::new(CampaignsOverview {
             campaigns: vec![summary(camp)],
             activity: Activity::default(),
+            recent: Default::default(),
             cursor: Cursor::START,
         })
     }

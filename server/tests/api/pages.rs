@@ -1,6 +1,7 @@
 use reqwest::StatusCode;
 
 use crate::helpers::spawn_seeded;
+use crate::realtime::insert_call;
 
 #[tokio::test]
 async fn the_campaigns_page_lists_campaigns_with_progress_and_status_counts() {
@@ -92,4 +93,51 @@ async fn pages_are_gzipped_for_browsers_that_ask_but_event_streams_never_are() {
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["content-type"], "text/event-stream");
     assert!(res.headers().get("content-encoding").is_none());
+}
+
+#[tokio::test]
+async fn pages_open_with_recent_activity_in_the_feed_and_only_their_own() {
+    let app = spawn_seeded().await;
+    let answered = insert_call(&app, "acme").await;
+    app.psql(&format!(
+        "UPDATE calls SET status = 'IN_PROGRESS', answered_at = now() WHERE id = '{answered}'"
+    ));
+    let other_org = insert_call(&app, "globex").await;
+    app.psql(&format!(
+        "UPDATE calls SET status = 'FAILED', failure_reason = 'only-globex-sees-this', \
+         ended_at = now() WHERE id = '{other_org}'"
+    ));
+    let (campaign, campaign_name, contact): (uuid::Uuid, String, String) = sqlx::query_as(
+        "SELECT k.id, k.name, c.name FROM calls x JOIN campaigns k ON k.id = x.campaign_id \
+         JOIN contacts c ON c.id = x.contact_id WHERE x.id = $1",
+    )
+    .bind(answered)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let browser = app.signed_in_browser("operator@acme.example").await;
+    let page = |path: String| {
+        let browser = browser.clone();
+        let url = app.url(&path);
+        async move { browser.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let detail = page(format!("/campaigns/{campaign}")).await;
+    assert!(
+        detail.contains(&format!("Call with {contact} answered ({campaign_name})")),
+        "the campaign's feed names the contact"
+    );
+    let list = page("/".into()).await;
+    assert!(list.contains(&format!("answered ({campaign_name})")));
+    assert!(!list.contains("only-globex-sees-this"));
+    assert!(!detail.contains("only-globex-sees-this"));
+    let elsewhere: uuid::Uuid = sqlx::query_scalar(
+        "SELECT k.id FROM campaigns k JOIN organizations o ON o.id = k.organization_id \
+         WHERE o.slug = 'acme' AND k.id <> $1 LIMIT 1",
+    )
+    .bind(campaign)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let other_campaign = page(format!("/campaigns/{elsewhere}")).await;
+    assert!(!other_campaign.contains(&format!("Call with {contact} answered")));
 }
