@@ -57,6 +57,10 @@ test('the campaign list updates counts and progress live, and a completed campai
   await expect(page.getByTestId('live-feed')).toContainText('Campaign Webinar Follow-up completed');
   await page.getByRole('button', { name: 'Dismiss notification' }).first().click();
   await expect(page.getByTestId('toasts').locator('.toast')).toHaveCount(0);
+  // The feed is read back from the change log on load: a reload keeps it, and toasts nothing.
+  await page.reload();
+  await expect(page.getByTestId('live-feed')).toContainText('Campaign Webinar Follow-up completed');
+  await expect(page.getByTestId('toasts').locator('.toast')).toHaveCount(0);
   psql("UPDATE campaigns SET status = 'paused' WHERE name = 'Webinar Follow-up'");
 });
 
