@@ -20,14 +20,7 @@ impl OverviewView {
     /// The page as loaded; its feed opens with the recent activity the server read back.
     pub fn new(mut overview: CampaignsOverview) -> Self {
         let recent = std::mem::take(&mut overview.recent);
-        let campaigns = &overview.campaigns;
-        let name = |id: Uuid| {
-            campaigns
-                .iter()
-                .find(|c| c.id == id)
-                .map(|c| c.name.clone())
-        };
-        let feed = Feed::replay(&recent.changes, name, |_| None);
+        let feed = Feed::replay(&recent.changes, name_in(&overview.campaigns), |_| None);
         OverviewView { overview, feed }
     }
 
@@ -49,14 +42,7 @@ impl OverviewView {
     /// Apply one change; returns whether anything shown changed.
     pub fn apply(&mut self, change: &Change) -> bool {
         let mut changed = false;
-        let campaigns = &self.overview.campaigns;
-        let name = |id: Uuid| {
-            campaigns
-                .iter()
-                .find(|c| c.id == id)
-                .map(|c| c.name.clone())
-        };
-        if let Some(item) = describe(change, name, |_| None) {
+        if let Some(item) = describe(change, name_in(&self.overview.campaigns), |_| None) {
             self.feed.push(item);
             changed = true;
         }
@@ -86,6 +72,16 @@ impl OverviewView {
             }
         }
         changed
+    }
+}
+
+/// A campaign's name by id, as the feed asks for it.
+fn name_in(campaigns: &[CampaignSummary]) -> impl Fn(Uuid) -> Option<String> + '_ {
+    move |id| {
+        campaigns
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.name.clone())
     }
 }
 
