@@ -17,7 +17,8 @@ psql "$server_url/postgres" -qAtc "CREATE DATABASE $db"
 export E2E_DATABASE_URL="$server_url/$db"
 
 SWITCHBOARD_ADDR="127.0.0.1:$port" DATABASE_URL="$E2E_DATABASE_URL" SWITCHBOARD_SEED_DEMO=on \
-  SWITCHBOARD_SIMULATOR=off LEPTOS_SITE_ROOT=target/site RUST_LOG=${RUST_LOG:-info,sqlx=warn} \
+  SWITCHBOARD_SIMULATOR=off SWITCHBOARD_SIGN_IN_LIMIT_ADDRESS=${SWITCHBOARD_SIGN_IN_LIMIT_ADDRESS:-1000/60} \
+  LEPTOS_SITE_ROOT=target/site RUST_LOG=${RUST_LOG:-info,sqlx=warn} \
   "target/${E2E_PROFILE:-debug}/server" >"$log" 2>&1 &
 pid=$!
 cleanup() {

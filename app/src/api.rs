@@ -125,7 +125,10 @@ pub async fn load_campaign_detail(
     let calls = calls::board(&mut db, org, id, BOARD_RECENT_CALLS)
         .await
         .map_err(ssr::user_error)?;
-    let offset = contacts_page.max(0).saturating_mul(CONTACTS_PAGE_SIZE);
+    let offset = contacts_page
+        .max(0)
+        .saturating_mul(CONTACTS_PAGE_SIZE)
+        .min(crate::data::MAX_OFFSET);
     let contacts = contacts::list(&mut db, org, id, CONTACTS_PAGE_SIZE, offset)
         .await
         .map_err(ssr::user_error)?;

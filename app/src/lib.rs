@@ -9,6 +9,7 @@ pub mod cursor;
 pub mod data;
 pub mod live;
 pub mod model;
+pub mod navigation;
 pub mod pages;
 pub mod views;
 

@@ -19,6 +19,8 @@ pub enum ApiError {
     #[error("{0}")]
     Unauthorized(String),
     #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
     MethodNotAllowed(String),
@@ -28,6 +30,16 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("{0}")]
     Unprocessable(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0}")]
+    RequestTimeout(String),
+    /// 429, with `Retry-After` when it is known.
+    #[error("{message}")]
+    TooManyRequests {
+        message: String,
+        retry_after: Option<u64>,
+    },
     #[error("the database is unavailable, retry shortly")]
     Unavailable(#[source] anyhow::Error),
     #[error("internal error")]
@@ -57,6 +69,7 @@ impl ApiError {
         match self {
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
@@ -66,9 +79,22 @@ impl ApiError {
             ApiError::Unprocessable(_) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable_entity")
             }
+            ApiError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            ApiError::RequestTimeout(_) => (StatusCode::REQUEST_TIMEOUT, "request_timeout"),
+            ApiError::TooManyRequests { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, "too_many_requests")
+            }
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.status_and_code().0
+    }
+
+    pub fn forbidden_role(needed: &str) -> Self {
+        ApiError::Forbidden(format!("only {needed} may do this"))
     }
 
     pub fn unauthenticated() -> Self {
@@ -93,6 +119,14 @@ impl IntoResponse for ApiError {
             },
         };
         let mut res = (status, Json(body)).into_response();
+        if let ApiError::TooManyRequests {
+            retry_after: Some(secs),
+            ..
+        } = &self
+        {
+            res.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, (*secs).into());
+        }
         if let Some(cause) = cause {
             res.extensions_mut().insert(InternalCause(cause));
         }
@@ -136,6 +170,13 @@ impl From<JsonRejection> for ApiError {
             JsonRejection::MissingJsonContentType(e) => {
                 ApiError::UnsupportedMediaType(e.body_text())
             }
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                ApiError::PayloadTooLarge(format!(
+                    "{} (the limit is {} KiB)",
+                    other.body_text(),
+                    crate::config::MAX_REQUEST_BODY / 1024
+                ))
+            }
             other => ApiError::BadRequest(other.body_text()),
         }
     }
@@ -155,7 +196,11 @@ impl From<QueryRejection> for ApiError {
 
 impl From<FormRejection> for ApiError {
     fn from(r: FormRejection) -> Self {
-        ApiError::BadRequest(r.body_text())
+        match r.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge(r.body_text()),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType(r.body_text()),
+            _ => ApiError::BadRequest(r.body_text()),
+        }
     }
 }
 
@@ -170,6 +215,17 @@ mod tests {
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert_eq!(code, "not_found");
         assert_eq!(e.to_string(), "campaign not found");
+    }
+
+    #[test]
+    fn too_many_requests_says_when_to_retry() {
+        let res = ApiError::TooManyRequests {
+            message: "slow down".into(),
+            retry_after: Some(30),
+        }
+        .into_response();
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(res.headers()["retry-after"], "30");
     }
 
     #[test]

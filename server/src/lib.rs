@@ -3,9 +3,11 @@
 
 pub mod api;
 pub mod auth;
+pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod http;
 pub mod pages;
 pub mod realtime;
 pub mod shutdown;

@@ -1,12 +1,20 @@
 use anyhow::Context;
+use clap::Parser;
+use server::cli::{Cli, Command};
 use server::{config::Settings, startup::Application, telemetry};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
     telemetry::init();
     let settings = Settings::from_env().context("reading configuration")?;
-    let app = Application::build(settings)
-        .await
-        .context("starting Switchboard")?;
-    app.run_until_stopped(server::shutdown::signal()).await
+    match cli.command {
+        None | Some(Command::Serve) => {
+            let app = Application::build(settings)
+                .await
+                .context("starting Switchboard")?;
+            app.run_until_stopped(server::shutdown::signal()).await
+        }
+        Some(command) => server::cli::run(command, settings).await,
+    }
 }

@@ -3,29 +3,44 @@
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::header::CONTENT_SECURITY_POLICY;
+use axum::http::{HeaderValue, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use sqlx::PgPool;
 
 use app::model::CurrentUser;
 use app::{shell, App};
 
+use crate::http::headers::page_policy;
 use crate::state::AppState;
+
+/// What every render gets: the pool, and — for a page — a Content-Security-Policy that
+/// allows the inline hydration scripts carrying this response's nonce.
+fn page_context(pool: PgPool) -> impl Fn() + Clone + Send + 'static {
+    move || {
+        provide_context(pool.clone());
+        if let (Some(nonce), Some(res)) = (
+            leptos::nonce::use_nonce(),
+            use_context::<leptos_axum::ResponseOptions>(),
+        ) {
+            if let Ok(policy) = HeaderValue::from_str(&page_policy(&nonce)) {
+                res.insert_header(CONTENT_SECURITY_POLICY, policy);
+            }
+        }
+    }
+}
 
 pub fn router(state: &AppState) -> Router<AppState> {
     let routes = generate_route_list(App);
-    let pool = state.pool.clone();
     let options = state.leptos.clone();
     Router::new()
-        .leptos_routes_with_context(
-            state,
-            routes,
-            move || provide_context(pool.clone()),
-            move || shell(options.clone()),
-        )
+        .leptos_routes_with_context(state, routes, page_context(state.pool.clone()), move || {
+            shell(options.clone())
+        })
         .route_layer(middleware::from_fn(require_login))
         .route_layer(middleware::from_fn(server_fn_errors))
         .fallback(static_or_not_found)
@@ -97,9 +112,8 @@ async fn static_or_not_found(
     if !looks_like_file && req.extensions().get::<CurrentUser>().is_none() {
         return Redirect::to(&login_url(&uri)).into_response();
     }
-    let pool = state.pool.clone();
     let handler = leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-        move || provide_context(pool.clone()),
+        page_context(state.pool.clone()),
         shell,
     );
     handler(uri, State(state), req).await

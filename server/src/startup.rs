@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use axum::serve::ListenerExt;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use sqlx::postgres::PgPoolOptions;
@@ -15,12 +14,14 @@ use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::config::{Settings, ACQUIRE_TIMEOUT};
+use crate::auth::sign_in::SignInGate;
+use crate::config::{Settings, ACQUIRE_TIMEOUT, MAX_REQUEST_BODY};
 use crate::realtime::{self, Realtime};
 use crate::state::AppState;
-use crate::{api, auth, demo, error, pages};
+use crate::{api, auth, demo, error, http, pages};
 
 pub struct Application {
     listener: TcpListener,
@@ -28,19 +29,37 @@ pub struct Application {
     state: AppState,
 }
 
-/// Connect to Postgres (one pool for the process) and bring the schema up to date.
-pub async fn connect(settings: &Settings) -> anyhow::Result<PgPool> {
+/// Bring the schema up to date, as the schema's owner (`DATABASE_MIGRATION_URL` when set).
+pub async fn migrate(url: &str) -> anyhow::Result<()> {
     let pool = PgPoolOptions::new()
-        .max_connections(settings.max_connections)
+        .max_connections(1)
         .acquire_timeout(ACQUIRE_TIMEOUT)
-        .connect(&settings.database_url)
+        .connect(url)
         .await
-        .context("connecting to Postgres (is DATABASE_URL right and the server up?)")?;
+        .context("connecting to Postgres to migrate (is the URL right and the server up?)")?;
     sqlx::migrate!("../migrations")
         .run(&pool)
         .await
         .context("applying database migrations")?;
-    Ok(pool)
+    pool.close().await;
+    Ok(())
+}
+
+/// Migrate, then connect to Postgres (one pool for the process).
+pub async fn connect(settings: &Settings) -> anyhow::Result<PgPool> {
+    migrate(
+        settings
+            .migration_url
+            .as_deref()
+            .unwrap_or(&settings.database_url),
+    )
+    .await?;
+    PgPoolOptions::new()
+        .max_connections(settings.max_connections)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect(&settings.database_url)
+        .await
+        .context("connecting to Postgres (is DATABASE_URL right and the server up?)")
 }
 
 impl Application {
@@ -71,6 +90,7 @@ impl Application {
         let state = AppState {
             pool,
             leptos,
+            sign_in: Arc::new(SignInGate::new(&settings.limits)),
             settings: Arc::new(settings),
             realtime,
         };
@@ -101,6 +121,12 @@ impl Application {
         let mut background = JoinSet::new();
         background.spawn(demo::housekeeping::prune_sessions(
             self.state.pool.clone(),
+            self.state.settings.limits.sign_in_idle_secs(),
+            cancel.clone(),
+        ));
+        background.spawn(auth::revocation::run(
+            self.state.realtime.clone(),
+            self.state.pool.clone(),
             cancel.clone(),
         ));
         let rt = self.state.realtime.clone();
@@ -125,23 +151,20 @@ impl Application {
         }
         tracing::info!(addr = %self.address(), "Switchboard listening on http://{}", self.address());
         let stop = cancel.clone();
-        // Events are small writes that must leave at once: no Nagle delay.
-        let listener = self.listener.tap_io(|tcp| {
-            if let Err(e) = tcp.set_nodelay(true) {
-                tracing::debug!(error = %e, "cannot set TCP_NODELAY");
-            }
-        });
-        axum::serve(listener, self.router)
-            .with_graceful_shutdown(async move {
+        http::serve::serve(
+            self.listener,
+            self.router,
+            &self.state.settings.limits,
+            async move {
                 tokio::select! {
                     () = shutdown => {}
                     () = stop.cancelled() => {}
                 }
-                // Open event streams end now, or the server would wait for them forever.
-                rt.shutdown.cancel();
-            })
-            .await
-            .context("serving HTTP")?;
+            },
+            // Open event streams end now, or the server would wait for them forever.
+            move || rt.shutdown.cancel(),
+        )
+        .await;
         cancel.cancel();
         let drained = tokio::time::timeout(Duration::from_secs(5), async {
             while background.join_next().await.is_some() {}
@@ -170,6 +193,15 @@ fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::resolve_user,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::timeout::limit,
+        ))
+        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::headers::secure,
         ))
         .layer(axum::middleware::from_fn(error::log_errors))
         .layer(

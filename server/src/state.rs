@@ -4,6 +4,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
 
+use crate::auth::sign_in::SignInGate;
 use crate::config::Settings;
 use crate::realtime::Realtime;
 
@@ -14,6 +15,14 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     pub settings: Arc<Settings>,
     pub realtime: Realtime,
+    pub sign_in: Arc<SignInGate>,
+}
+
+impl AppState {
+    /// The session cookie's name (`__Host-` prefixed with secure cookies).
+    pub fn cookie_name(&self) -> &'static str {
+        app::data::auth::session_cookie_name(self.settings.secure_cookies)
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

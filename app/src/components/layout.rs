@@ -10,6 +10,15 @@ use crate::api::me;
 #[component]
 pub fn AppLayout(children: Children) -> impl IntoView {
     let user = Resource::new(|| (), |_| me());
+    // Join the live connection as the user this page was rendered for.
+    Effect::new(move |_| {
+        if let Some(Ok(u)) = user.get() {
+            crate::live::connect(crate::live::Identity {
+                user_id: u.id,
+                organization_id: u.organization_id,
+            });
+        }
+    });
     view! {
         <div class="min-h-screen bg-slate-50 text-slate-900">
             <header class="border-b border-slate-200 bg-white">

@@ -8,7 +8,6 @@ use crate::live::use_realtime;
 /// text and a description, never colour alone.
 #[component]
 pub fn ConnectionPill() -> impl IntoView {
-    crate::live::connect();
     let state = use_realtime().state;
     let classes = move || {
         let (_, pill, _) = state.get().style();
@@ -58,7 +57,9 @@ pub fn LiveToolbar(updated_at: RwSignal<i64>, on_refresh: Callback<()>) -> impl 
     view! {
         <div class="flex items-center gap-3 text-xs text-slate-500">
             <span data-testid="updated-ago" class="tabular-nums">
-                {move || ago_text(now.get(), updated_at.get())}
+                // `try_get`: a view being replaced (e.g. paging) may tick once after its data
+                // signal is gone; then there is nothing to show, not a panic.
+                {move || updated_at.try_get().map(|t| ago_text(now.get(), t))}
             </span>
             <button
                 type="button"

@@ -15,8 +15,29 @@ use uuid::Uuid;
 use super::DataError;
 use crate::model::{CurrentUser, Role};
 
-/// Name of the browser session cookie.
+/// Name of the browser session cookie over plain HTTP (development).
 pub const SESSION_COOKIE: &str = "sb_session";
+/// Name of the session cookie with secure cookies on: the `__Host-` prefix makes browsers
+/// refuse it unless it is `Secure`, has `Path=/` and no `Domain` (no subdomain can plant it).
+pub const SECURE_SESSION_COOKIE: &str = "__Host-sb_session";
+
+/// The session cookie's name under the given setting.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+/// Longest email and password a sign-in accepts (RFC 5321 caps an address at 254).
+pub const MAX_EMAIL_LEN: usize = 254;
+pub const MAX_PASSWORD_LEN: usize = 1024;
+
+/// The public id of the session a request is made with (not a credential: it names the
+/// session so streams opened with it can be ended when it ends).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SessionId(pub Uuid);
 
 /// What a session was issued for: a browser cookie or a bearer token.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,8 +115,6 @@ impl TryFrom<UserRow> for CurrentUser {
     }
 }
 
-const USER_SELECT: &str = "SELECT u.id, u.email, u.name, u.role, u.organization_id, \
-    o.name AS organization_name FROM users u JOIN organizations o ON o.id = u.organization_id";
 const USER_SELECT_WITH_HASH: &str = "SELECT u.id, u.email, u.name, u.role, u.organization_id, \
     o.name AS organization_name, u.password_hash \
     FROM users u JOIN organizations o ON o.id = u.organization_id";
@@ -156,20 +175,42 @@ pub async fn create_session(
     Ok((token, expires_at))
 }
 
-/// The user a live (unexpired) token belongs to.
-pub async fn user_for_token(pool: &PgPool, token: &str) -> Result<Option<CurrentUser>, DataError> {
+/// The user a live (unexpired) token belongs to, and the session's id.
+pub async fn user_for_token(
+    pool: &PgPool,
+    token: &str,
+) -> Result<Option<(CurrentUser, SessionId)>, DataError> {
     if token.is_empty() || token.len() > 128 {
         return Ok(None);
     }
-    let sql = format!(
-        "{USER_SELECT} JOIN sessions s ON s.user_id = u.id \
-         WHERE s.token_hash = $1 AND s.expires_at > now()"
-    );
-    let row: Option<UserRow> = sqlx::query_as(&sql)
-        .bind(token_hash(token))
-        .fetch_optional(pool)
-        .await?;
-    row.map(CurrentUser::try_from).transpose()
+    #[derive(sqlx::FromRow)]
+    struct WithSession {
+        #[sqlx(flatten)]
+        user: UserRow,
+        session_id: Uuid,
+    }
+    let row: Option<WithSession> = sqlx::query_as(
+        "SELECT u.id, u.email, u.name, u.role, u.organization_id, \
+         o.name AS organization_name, s.id AS session_id \
+         FROM users u JOIN organizations o ON o.id = u.organization_id \
+         JOIN sessions s ON s.user_id = u.id \
+         WHERE s.token_hash = $1 AND s.expires_at > now()",
+    )
+    .bind(token_hash(token))
+    .fetch_optional(pool)
+    .await?;
+    row.map(|r| Ok((r.user.try_into()?, SessionId(r.session_id))))
+        .transpose()
+}
+
+/// Of these sessions, the ones that are still live (not ended, not expired, user not deleted).
+pub async fn live_sessions(pool: &PgPool, ids: &[Uuid]) -> Result<Vec<Uuid>, DataError> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM sessions WHERE id = ANY($1) AND expires_at > now()")
+            .bind(ids)
+            .fetch_all(pool)
+            .await?,
+    )
 }
 
 /// End a session (logout). Unknown tokens are ignored.

@@ -10,12 +10,17 @@ pub mod contacts;
 mod error;
 pub mod recent;
 pub mod snapshot;
+pub mod throttle;
+pub mod users;
 
 pub use error::DataError;
 pub use snapshot::Snapshot;
 
 /// Largest page any list query returns.
 pub const MAX_PAGE_SIZE: i64 = 500;
+/// Deepest offset a list may be read at (deep offsets make Postgres read and drop every row
+/// before them).
+pub const MAX_OFFSET: i64 = 10_000;
 
 /// Clamp a requested page size into `1..=MAX_PAGE_SIZE`.
 pub fn clamp_limit(limit: Option<i64>, default: i64) -> i64 {

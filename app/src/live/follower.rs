@@ -91,6 +91,7 @@ mod tests {
 
     fn batch(from: Option<i64>, seqs: &[i64], to: i64) -> Batch {
         Batch {
+            org: uuid::Uuid::nil(),
             from: from.map(Cursor::after_commit),
             to: Cursor::after_commit(to),
             changes: seqs.iter().map(|&s| change(s)).collect(),
@@ -136,6 +137,7 @@ mod tests {
             changes: vec![change(6), change(8)],
             cursor: Cursor::after_commit(8),
             reset: false,
+            organization_id: uuid::Uuid::nil(),
         };
         let (fresh, done) = f.catch_up(&page, Cursor::after_commit(8)).unwrap();
         assert_eq!(fresh.len(), 2);
@@ -161,6 +163,7 @@ mod tests {
             changes: vec![],
             cursor: Cursor::after_commit(9),
             reset: true,
+            organization_id: uuid::Uuid::nil(),
         };
         assert_eq!(f.catch_up(&page, Cursor::after_commit(9)), None);
     }
@@ -172,6 +175,7 @@ mod tests {
             changes: vec![],
             cursor: Cursor::after_commit(5),
             reset: false,
+            organization_id: uuid::Uuid::nil(),
         };
         let (_, done) = f.catch_up(&page, Cursor::after_commit(9)).unwrap();
         assert!(done);

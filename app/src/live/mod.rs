@@ -18,7 +18,7 @@ mod view;
 
 use leptos::prelude::*;
 
-pub use protocol::{Batch, Change, Op};
+pub use protocol::{Batch, Change, Identity, Op};
 pub use status::ConnState;
 pub use view::{use_live, LiveView};
 
@@ -28,6 +28,8 @@ pub struct Realtime {
     pub state: RwSignal<ConnState>,
     /// Milliseconds since the epoch, advanced once a second in the browser.
     pub now: RwSignal<i64>,
+    /// Who this tab's pages were rendered for (set when it joins the connection).
+    pub identity: RwSignal<Option<Identity>>,
 }
 
 /// Set up the realtime layer for the app (once, at the root).
@@ -35,32 +37,80 @@ pub fn provide_realtime() -> Realtime {
     let rt = Realtime {
         state: RwSignal::new(ConnState::Connecting),
         now: RwSignal::new(chrono::Utc::now().timestamp_millis()),
+        identity: RwSignal::new(None),
     };
     provide_context(rt);
     rt
 }
 
-/// Join the browser-wide connection (signed-in pages call this; the login page must not).
-pub fn connect() {
+/// Join the browser-wide connection as `identity` (signed-in pages call this once they know
+/// who they were rendered for; the login page must not). Tabs of one user in one organization
+/// share a stream; another account's tabs in the same browser have their own.
+pub fn connect(identity: Identity) {
     #[cfg(feature = "hydrate")]
     {
         let rt = use_realtime();
-        Effect::new(move |_| browser::tab::start(rt));
+        rt.identity.set(Some(identity));
+        browser::tab::start(rt, identity);
     }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = identity;
 }
 
 pub fn use_realtime() -> Realtime {
     use_context::<Realtime>().unwrap_or_else(provide_realtime)
 }
 
-/// Run `handler` with every batch of changes this tab receives, for as long as the calling
-/// component lives (in the browser; never on the server).
+/// Run `handler` with every batch of changes this tab receives for its own organization, for
+/// as long as the calling component lives (in the browser; never on the server). Batches of
+/// any other organization are dropped here, whatever delivered them.
 pub fn subscribe(handler: impl Fn(&[Batch]) + 'static) {
     #[cfg(feature = "hydrate")]
     {
-        let id = browser::tab::subscribe(std::rc::Rc::new(handler));
+        let identity = use_realtime().identity;
+        let id = browser::tab::subscribe(std::rc::Rc::new(move |batches: &[Batch]| {
+            let Some(me) = identity.get_untracked() else {
+                return;
+            };
+            let own = own_batches(batches, me.organization_id);
+            if !own.is_empty() {
+                handler(&own);
+            }
+        }));
         on_cleanup(move || browser::tab::unsubscribe(id));
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = handler;
+}
+
+/// The batches that belong to `org`, in order.
+pub fn own_batches(batches: &[Batch], org: uuid::Uuid) -> std::borrow::Cow<'_, [Batch]> {
+    if batches.iter().all(|b| b.org == org) {
+        std::borrow::Cow::Borrowed(batches)
+    } else {
+        batches.iter().filter(|b| b.org == org).cloned().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cursor::Cursor;
+
+    #[test]
+    fn a_view_keeps_only_its_own_organizations_batches() {
+        let (mine, theirs) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+        let batch = |org, seq| Batch {
+            org,
+            from: None,
+            to: Cursor::after_commit(seq),
+            changes: Vec::new(),
+            reset: false,
+        };
+        let all = [batch(mine, 1), batch(theirs, 2), batch(mine, 3)];
+        let kept: Vec<i64> = own_batches(&all, mine).iter().map(|b| b.to.seq).collect();
+        assert_eq!(kept, vec![1, 3]);
+        assert!(own_batches(&all[..1], mine).len() == 1);
+        assert!(own_batches(&all, uuid::Uuid::new_v4()).is_empty());
+    }
 }

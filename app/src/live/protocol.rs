@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
+use uuid::Uuid;
 
 use super::rows::{Row, TableRow};
 use super::status::ConnState;
@@ -82,12 +83,24 @@ pub struct ChangesPage {
     pub changes: Vec<Change>,
     pub cursor: Cursor,
     pub reset: bool,
+    /// Whose changes these are (the session the request was made with).
+    pub organization_id: Uuid,
+}
+
+/// Who a tab's pages were rendered for: its stream, its Web Lock and its channel are this
+/// user's in this organization, and nothing of another may reach its views.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    pub user_id: Uuid,
+    pub organization_id: Uuid,
 }
 
 /// A contiguous run of changes: everything the subscription saw after `from` up to `to`.
 /// `from: None` means "the stream just (re)started at `to`, nothing before it is implied".
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Batch {
+    /// The organization the changes belong to (views drop batches that are not their own).
+    pub org: Uuid,
     pub from: Option<Cursor>,
     pub to: Cursor,
     pub changes: Vec<Change>,
@@ -106,6 +119,9 @@ pub enum TabMessage {
     State { state: ConnState },
     /// From a new tab: "who holds the stream, and in what state?".
     Hello,
+    /// From the tab holding the stream: the session ended (signed out, revoked, expired, or
+    /// another account signed in): every tab goes to the login page.
+    SessionEnded,
 }
 
 #[cfg(test)]
@@ -157,6 +173,7 @@ mod tests {
         assert_eq!(serde_json::from_str::<TabMessage>(&s).unwrap(), m);
         let change: Change = serde_json::from_str(&call_change("IN_PROGRESS", "RINGING")).unwrap();
         let m = TabMessage::Batch(Batch {
+            org: Uuid::nil(),
             from: Some(Cursor::after_commit(41)),
             to: Cursor::after_commit(42),
             changes: vec![change],
@@ -164,6 +181,11 @@ mod tests {
         });
         let s = serde_json::to_string(&m).unwrap();
         assert_eq!(serde_json::from_str::<TabMessage>(&s).unwrap(), m);
+        let s = serde_json::to_string(&TabMessage::SessionEnded).unwrap();
+        assert_eq!(
+            serde_json::from_str::<TabMessage>(&s).unwrap(),
+            TabMessage::SessionEnded
+        );
     }
 
     #[test]

@@ -99,6 +99,7 @@ mod hydrate {
         L: Fn() -> Fut + 'static,
         Fut: Future<Output = Option<(T, Cursor)>> + 'static,
     {
+        let identity = crate::live::use_realtime().identity;
         let state = Rc::new(RefCell::new(State {
             follower: Follower::new(cursor),
             held: Vec::new(),
@@ -193,7 +194,8 @@ mod hydrate {
                                 alive.clone(),
                             );
                             spawn_local(async move {
-                                let ok = fill_gap(&state, until, &apply_all).await;
+                                let org = identity.get_untracked().map(|i| i.organization_id);
+                                let ok = fill_gap(&state, until, &apply_all, org).await;
                                 if !alive.get() {
                                     return;
                                 }
@@ -242,6 +244,7 @@ mod hydrate {
         state: &Rc<RefCell<State>>,
         until: Cursor,
         apply_all: &Rc<impl Fn(Vec<Change>)>,
+        org: Option<uuid::Uuid>,
     ) -> bool {
         for _ in 0..100 {
             let after = state.borrow().follower.cursor();
@@ -249,8 +252,17 @@ mod hydrate {
                 "/api/realtime/changes?{}&after={after}&limit={CATCH_UP_LIMIT}",
                 subscription_query()
             );
-            let Ok(page) = js::get_json::<ChangesPage>(&url).await else {
-                return false;
+            let page = match js::get_json::<ChangesPage>(&url).await {
+                Ok(page) if Some(page.organization_id) == org => page,
+                Ok(_) | Err(js::FetchError::SignedOut) => {
+                    // Another account's changes, or none: this tab's session is over.
+                    crate::live::browser::tab::end_session();
+                    return false;
+                }
+                Err(js::FetchError::Other(e)) => {
+                    leptos::logging::warn!("catching up with the change log failed: {e}");
+                    return false;
+                }
             };
             let step = state.borrow_mut().follower.catch_up(&page, until);
             match step {

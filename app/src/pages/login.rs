@@ -8,13 +8,7 @@ use leptos_router::hooks::use_query_map;
 pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let failed = move || query.read().get("error").is_some();
-    let next = move || {
-        query
-            .read()
-            .get("next")
-            .filter(|n| n.starts_with('/'))
-            .unwrap_or_else(|| "/".into())
-    };
+    let next = move || crate::navigation::safe_next(query.read().get("next").as_deref()).to_owned();
     view! {
         <Title text="Sign in" />
         <div class="flex min-h-screen items-center justify-center bg-slate-50 px-4">
@@ -43,6 +37,7 @@ pub fn LoginPage() -> impl IntoView {
                             type="email"
                             name="email"
                             required
+                            maxlength="254"
                             autocomplete="username"
                             class="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-slate-900 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30"
                         />
@@ -53,6 +48,7 @@ pub fn LoginPage() -> impl IntoView {
                             type="password"
                             name="password"
                             required
+                            maxlength="1024"
                             autocomplete="current-password"
                             class="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-slate-900 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30"
                         />

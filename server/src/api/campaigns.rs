@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use app::cursor::Cursor;
 use app::data::{
-    calls as call_data, campaigns as campaign_data, contacts as contact_data, Snapshot,
+    calls as call_data, campaigns as campaign_data, contacts as contact_data, Snapshot, MAX_OFFSET,
     MAX_PAGE_SIZE,
 };
 use app::model::{Call, CallStatus, CampaignList, CampaignSummary, Contact, Page};
@@ -34,7 +34,7 @@ fn with_cursor<T>(cursor: Cursor, body: T) -> WithCursor<T> {
 pub struct PageQuery {
     /// 1 to 500, default 50.
     limit: Option<i64>,
-    /// Rows to skip, default 0.
+    /// Rows to skip: 0 (default) to 10,000.
     offset: Option<i64>,
 }
 
@@ -45,7 +45,7 @@ pub struct CallsQuery {
     status: Option<CallStatus>,
     /// 1 to 500, default 50.
     limit: Option<i64>,
-    /// Rows to skip, default 0.
+    /// Rows to skip: 0 (default) to 10,000.
     offset: Option<i64>,
 }
 
@@ -57,9 +57,9 @@ fn paging(limit: Option<i64>, offset: Option<i64>) -> Result<(i64, i64), ApiErro
         )));
     }
     let offset = offset.unwrap_or(0);
-    if offset < 0 {
+    if !(0..=MAX_OFFSET).contains(&offset) {
         return Err(ApiError::BadRequest(format!(
-            "offset must not be negative, not {offset}"
+            "offset must be between 0 and {MAX_OFFSET}, not {offset} (narrow the list with a filter instead)"
         )));
     }
     Ok((limit, offset))

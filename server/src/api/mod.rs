@@ -54,20 +54,26 @@ async fn me(AuthUser(user): AuthUser) -> Json<app::model::CurrentUser> {
     Json(user)
 }
 
-/// This instance's realtime health: listener, tailer lag, streams, deliveries.
+/// This instance's realtime health: listener, tailer lag, streams, deliveries. Admins only:
+/// the figures are instance-wide.
 #[utoipa::path(
     get, path = "/api/realtime/status", tag = "realtime",
     responses(
         (status = 200, body = crate::realtime::stats::StatsSnapshot),
         (status = 401, body = crate::error::ErrorBody),
+        (status = 403, description = "Not an admin", body = crate::error::ErrorBody),
     ),
     security(("bearer" = []))
 )]
 async fn realtime_status(
     axum::extract::State(state): axum::extract::State<AppState>,
-    AuthUser(user): AuthUser,
-) -> Json<crate::realtime::stats::StatsSnapshot> {
-    Json(state.realtime.stats.snapshot(user.organization_id))
+    user: AuthUser,
+) -> Result<Json<crate::realtime::stats::StatsSnapshot>, ApiError> {
+    user.require_admin()?;
+    let rt = &state.realtime;
+    Ok(Json(
+        rt.stats.snapshot(user.0.organization_id, &rt.connections),
+    ))
 }
 
 async fn not_found(uri: Uri) -> ApiError {

@@ -3,7 +3,8 @@
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::request::Parts;
 
-use app::model::CurrentUser;
+use app::data::auth::SessionId;
+use app::model::{CurrentUser, Role};
 
 use crate::error::ApiError;
 
@@ -19,6 +20,32 @@ impl<S: Send + Sync> FromRequestParts<S> for AuthUser {
             .get::<CurrentUser>()
             .cloned()
             .map(AuthUser)
+            .ok_or_else(ApiError::unauthenticated)
+    }
+}
+
+impl AuthUser {
+    /// 403 unless the user is an admin.
+    pub fn require_admin(&self) -> Result<(), ApiError> {
+        if self.0.role == Role::Admin {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden_role("admins"))
+        }
+    }
+}
+
+/// The id of the session the request is made with (streams are tied to it); 401 without one.
+pub struct Credential(pub uuid::Uuid);
+
+impl<S: Send + Sync> FromRequestParts<S> for Credential {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        parts
+            .extensions
+            .get::<SessionId>()
+            .map(|s| Credential(s.0))
             .ok_or_else(ApiError::unauthenticated)
     }
 }

@@ -1,18 +1,19 @@
 use axum::extract::rejection::FormRejection;
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use axum::{Form, Json};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use app::data::auth::{
-    create_session, delete_session, verify_credentials, SessionKind, SESSION_COOKIE,
-};
+use app::data::auth::{create_session, delete_session, SessionKind};
+use app::navigation::safe_next;
 
-use super::{extract::ApiJson, request_token, urlencode};
+use super::client::client_ip;
+use super::{extract::ApiJson, origin, refusal, request_token, urlencode};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
@@ -23,64 +24,99 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-/// Only local paths may be redirect targets (no open redirect).
-fn safe_next(next: Option<&str>) -> &str {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
-        _ => "/",
-    }
-}
-
-fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
+fn session_cookie(name: &str, token: &str, max_age_secs: i64, secure: bool) -> String {
     format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}",
+        "{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}",
         if secure { "; Secure" } else { "" }
     )
 }
 
+/// Refuse a form posted from another site (403).
+fn refuse_cross_site(state: &AppState, parts: &Parts) -> Result<(), ApiError> {
+    match origin::cross_site(&parts.headers, state.settings.public_url.as_deref()) {
+        None => Ok(()),
+        Some(why) => {
+            tracing::warn!(why, "cross-site form post refused");
+            Err(ApiError::Forbidden(format!(
+                "{why}: sign in from Switchboard's own page"
+            )))
+        }
+    }
+}
+
 /// `POST /auth/login` (HTML form): sets the session cookie and redirects to `next`, or back to
-/// the login page with `?error=invalid`.
+/// the login page with `?error=invalid`. Cross-site posts (403), too many attempts (429) and
+/// oversize fields (422) get a short page saying so.
 pub async fn login_form(
     State(state): State<AppState>,
+    parts: Parts,
+    form: Result<Form<LoginForm>, FormRejection>,
+) -> Response {
+    match sign_in_form(&state, &parts, form).await {
+        Ok(res) => res,
+        Err(e @ ApiError::Internal(_)) | Err(e @ ApiError::Unavailable(_)) => e.into_response(),
+        Err(e) => refusal::page(e),
+    }
+}
+
+async fn sign_in_form(
+    state: &AppState,
+    parts: &Parts,
     form: Result<Form<LoginForm>, FormRejection>,
 ) -> Result<Response, ApiError> {
-    let Ok(Form(form)) = form else {
-        return Ok(Redirect::to("/login?error=invalid").into_response());
+    refuse_cross_site(state, parts)?;
+    let form = match form {
+        Ok(Form(form)) => form,
+        Err(r)
+            if r.status() == StatusCode::BAD_REQUEST
+                || r.status() == StatusCode::UNPROCESSABLE_ENTITY =>
+        {
+            return Ok(Redirect::to("/login?error=invalid").into_response())
+        }
+        Err(r) => return Err(r.into()),
     };
-    let Some(user) = verify_credentials(&state.pool, &form.email, &form.password).await? else {
-        tracing::info!("login refused");
-        let next = safe_next(form.next.as_deref());
-        let back = format!("/login?error=invalid&next={}", urlencode(next));
-        return Ok(Redirect::to(&back).into_response());
+    let next = safe_next(form.next.as_deref());
+    let client = client_ip(parts, state.settings.limits.trust_forwarded_for);
+    let user = match state
+        .sign_in
+        .sign_in(&state.pool, client, &form.email, &form.password)
+        .await
+    {
+        Ok(user) => user,
+        Err(ApiError::Unauthorized(_)) => {
+            tracing::info!("login refused");
+            let back = format!("/login?error=invalid&next={}", urlencode(next));
+            return Ok(Redirect::to(&back).into_response());
+        }
+        Err(e) => return Err(e),
     };
     let (token, _) = create_session(&state.pool, user.id, SessionKind::Cookie).await?;
     tracing::info!(user = %user.email, "signed in");
     let cookie = session_cookie(
+        state.cookie_name(),
         &token,
         SessionKind::Cookie.ttl().num_seconds(),
         state.settings.secure_cookies,
     );
-    Ok((
-        AppendHeaders([(SET_COOKIE, cookie)]),
-        Redirect::to(safe_next(form.next.as_deref())),
-    )
-        .into_response())
+    Ok((AppendHeaders([(SET_COOKIE, cookie)]), Redirect::to(next)).into_response())
 }
 
-/// `POST /auth/logout`: ends the session and clears the cookie.
-pub async fn logout(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    if let Some(token) = request_token(&headers) {
-        delete_session(&state.pool, &token).await?;
+/// `POST /auth/logout`: ends the session (its open streams end too) and clears the cookie.
+pub async fn logout(State(state): State<AppState>, parts: Parts) -> Response {
+    if let Err(e) = refuse_cross_site(&state, &parts) {
+        return refusal::page(e);
     }
-    let cookie = session_cookie("", 0, state.settings.secure_cookies);
-    Ok((
+    if let Some(token) = request_token(&parts.headers, state.cookie_name()) {
+        if let Err(e) = delete_session(&state.pool, &token).await {
+            return ApiError::from(e).into_response();
+        }
+    }
+    let cookie = session_cookie(state.cookie_name(), "", 0, state.settings.secure_cookies);
+    (
         AppendHeaders([(SET_COOKIE, cookie)]),
         Redirect::to("/login"),
     )
-        .into_response())
+        .into_response()
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -105,16 +141,20 @@ pub struct TokenResponse {
     responses(
         (status = 200, description = "A new bearer token", body = TokenResponse),
         (status = 401, description = "Wrong email or password", body = ErrorBody),
-        (status = 422, description = "Missing or unknown fields", body = ErrorBody),
+        (status = 422, description = "Missing or unknown fields, or an email or password that is too long", body = ErrorBody),
+        (status = 429, description = "Too many attempts for this account or from this address (see `Retry-After`), or too many sign-ins being checked at once", body = ErrorBody),
     )
 )]
 pub async fn issue_token(
     State(state): State<AppState>,
+    parts: Parts,
     ApiJson(req): ApiJson<TokenRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
-    let user = verify_credentials(&state.pool, &req.email, &req.password)
-        .await?
-        .ok_or_else(|| ApiError::Unauthorized("wrong email or password".into()))?;
+    let client = client_ip(&parts, state.settings.limits.trust_forwarded_for);
+    let user = state
+        .sign_in
+        .sign_in(&state.pool, client, &req.email, &req.password)
+        .await?;
     let (token, expires_at) = create_session(&state.pool, user.id, SessionKind::Bearer).await?;
     Ok(Json(TokenResponse {
         token,
@@ -135,23 +175,10 @@ pub async fn issue_token(
 pub async fn revoke_token(
     State(state): State<AppState>,
     _user: super::extract::AuthUser,
-    headers: HeaderMap,
+    parts: Parts,
 ) -> Result<StatusCode, ApiError> {
-    if let Some(token) = request_token(&headers) {
+    if let Some(token) = request_token(&parts.headers, state.cookie_name()) {
         delete_session(&state.pool, &token).await?;
     }
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_local_paths_are_redirect_targets() {
-        assert_eq!(safe_next(Some("/campaigns/1")), "/campaigns/1");
-        assert_eq!(safe_next(Some("//evil.example")), "/");
-        assert_eq!(safe_next(Some("https://evil.example")), "/");
-        assert_eq!(safe_next(None), "/");
-    }
 }

@@ -116,10 +116,11 @@ pub fn sse_frame(event: &str, id: Option<Cursor>, data: &[u8]) -> Bytes {
     Bytes::from(out)
 }
 
-/// `event: ready` / `event: reset` carry the cursor the stream now stands at.
-pub fn control_frame(event: &str, cursor: Cursor) -> Bytes {
-    let data = serde_json::json!({ "cursor": cursor }).to_string();
-    sse_frame(event, Some(cursor), data.as_bytes())
+/// `event: ready` / `event: reset` carry the cursor the stream now stands at and the
+/// organization it streams (clients drop anything that is not their own).
+pub fn control_frame(event: &str, cursor: Cursor, organization: Uuid) -> Bytes {
+    let data = serde_json::json!({ "cursor": cursor, "organization_id": organization });
+    sse_frame(event, Some(cursor), data.to_string().as_bytes())
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! leaves the filter is seen leaving). A null column never matches.
 
 use std::cmp::Ordering;
+use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -31,12 +32,75 @@ pub enum CmpOp {
     In,
 }
 
+/// Most values one `in.(...)` list may hold.
+pub const MAX_IN_VALUES: usize = 100;
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct ColumnFilter {
     pub column: String,
     pub kind: ColumnType,
     pub op: CmpOp,
+    /// The operand of a comparison (one value); empty for `in`, which uses `set`.
     pub values: Vec<Operand>,
+    set: OperandSet,
+}
+
+/// The values of an `in.(...)` list, looked up by hash: membership costs the same for 1 value
+/// or 100, whatever the event rate.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct OperandSet {
+    text: HashSet<String>,
+    /// `f64` bits, with -0 stored as 0.
+    numbers: HashSet<u64>,
+    bools: HashSet<bool>,
+    times: HashSet<DateTime<Utc>>,
+}
+
+fn number_key(n: f64) -> u64 {
+    if n == 0.0 {
+        0f64.to_bits()
+    } else {
+        n.to_bits()
+    }
+}
+
+impl OperandSet {
+    fn insert(&mut self, operand: Operand) {
+        match operand {
+            Operand::Text(t) => {
+                self.text.insert(t);
+            }
+            Operand::Number(n) => {
+                self.numbers.insert(number_key(n));
+            }
+            Operand::Bool(b) => {
+                self.bools.insert(b);
+            }
+            Operand::Time(t) => {
+                self.times.insert(t);
+            }
+        }
+    }
+
+    /// Same answer as `compare(value, v) == Equal` for some `v` in the set.
+    fn contains(&self, value: &Value) -> bool {
+        let as_text = |v: &Value| !self.text.is_empty() && self.text.contains(&v.to_string());
+        match value {
+            Value::Null => false,
+            Value::String(s) => {
+                self.text.contains(s)
+                    || (!self.times.is_empty()
+                        && parse_time(s).is_some_and(|t| self.times.contains(&t)))
+            }
+            Value::Number(n) => {
+                n.as_f64()
+                    .is_some_and(|f| !f.is_nan() && self.numbers.contains(&number_key(f)))
+                    || as_text(value)
+            }
+            Value::Bool(b) => self.bools.contains(b) || as_text(value),
+            other => as_text(other),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -114,9 +178,22 @@ fn parse_filter(f: &str, table: &str, info: &TableInfo) -> Result<ColumnFilter, 
         if list.is_empty() {
             return Err(format!("in.() on {column} needs at least one value"));
         }
-        list.split(',')
-            .map(|v| operand(kind, column, v))
-            .collect::<Result<_, _>>()?
+        let mut set = OperandSet::default();
+        for (i, v) in list.split(',').enumerate() {
+            if i == MAX_IN_VALUES {
+                return Err(format!(
+                    "in.(...) on {column} takes at most {MAX_IN_VALUES} values"
+                ));
+            }
+            set.insert(operand(kind, column, v)?);
+        }
+        return Ok(ColumnFilter {
+            column: column.to_owned(),
+            kind,
+            op,
+            values: Vec::new(),
+            set,
+        });
     } else {
         vec![operand(kind, column, value)?]
     };
@@ -125,6 +202,7 @@ fn parse_filter(f: &str, table: &str, info: &TableInfo) -> Result<ColumnFilter, 
         kind,
         op,
         values,
+        set: OperandSet::default(),
     })
 }
 
@@ -198,7 +276,7 @@ impl ColumnFilter {
             CmpOp::Lte => test(&self.values[0]).is_some_and(|o| o != Ordering::Greater),
             CmpOp::Gt => test(&self.values[0]) == Some(Ordering::Greater),
             CmpOp::Gte => test(&self.values[0]).is_some_and(|o| o != Ordering::Less),
-            CmpOp::In => self.values.iter().any(|v| test(v) == Some(Ordering::Equal)),
+            CmpOp::In => self.set.contains(value),
         }
     }
 }
@@ -329,6 +407,29 @@ mod tests {
     }
 
     #[test]
+    fn in_lists_match_by_type_like_eq_does() {
+        let t = calls();
+        let up = |v: Value| change(Op::Update, Some(v), None);
+        let hundred: Vec<String> = (0..100).map(|i| i.to_string()).collect();
+        let bids = parse(&format!("calls:*:bid_cents=in.({})", hundred.join(",")), &t).unwrap();
+        assert!(bids.matches(&up(json!({"bid_cents": 99}))));
+        assert!(bids.matches(&up(json!({"bid_cents": 0.0}))));
+        assert!(!bids.matches(&up(json!({"bid_cents": 100}))));
+        assert!(!bids.matches(&up(json!({"bid_cents": "99"}))));
+        assert!(!bids.matches(&up(json!({"bid_cents": null}))));
+        let when = parse(
+            "calls:*:ended_at=in.(2026-11-20T10:00:00Z,2026-11-21T10:00:00Z)",
+            &t,
+        )
+        .unwrap();
+        assert!(when.matches(&up(json!({"ended_at": "2026-11-20T10:00:00+00:00"}))));
+        assert!(!when.matches(&up(json!({"ended_at": "2026-11-20T10:00:01+00:00"}))));
+        let flags = parse("calls:*:active=in.(true)", &t).unwrap();
+        assert!(flags.matches(&up(json!({"active": true}))));
+        assert!(!flags.matches(&up(json!({"active": false}))));
+    }
+
+    #[test]
     fn malformed_subscriptions_say_what_is_wrong() {
         let t = calls();
         for (spec, says) in [
@@ -347,5 +448,7 @@ mod tests {
             let err = parse(spec, &t).unwrap_err();
             assert!(err.contains(says), "{spec:?}: {err}");
         }
+        let long = format!("calls:*:bid_cents=in.({})", vec!["1"; 101].join(","));
+        assert!(parse(&long, &t).unwrap_err().contains("at most 100 values"));
     }
 }

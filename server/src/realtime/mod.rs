@@ -12,10 +12,12 @@
 //! - [`retention`] prunes the log; [`stats`] is what the health page reads.
 
 pub mod change;
+pub mod connections;
 pub mod filter;
 pub mod hub;
 pub mod log;
 pub mod params;
+pub mod permits;
 pub mod poll;
 pub mod registry;
 pub mod retention;
@@ -26,10 +28,11 @@ pub mod tail;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
+use connections::{Connections, StreamLimits};
 use hub::Hub;
+use permits::ReplayPermits;
 use registry::Registry;
 use stats::Stats;
 
@@ -47,6 +50,12 @@ pub struct RealtimeConfig {
     pub safety_poll: Duration,
     /// Per-organization hub buffer ([`hub::ORG_CHANNEL_CAPACITY`]).
     pub hub_capacity: usize,
+    /// Caps on open streams.
+    pub limits: StreamLimits,
+    /// Longest replay a stream may ask for, in pages of [`stream::REPLAY_PAGE`] changes
+    /// (`SWITCHBOARD_REALTIME_MAX_REPLAY_PAGES`, default 20); past it the client gets `reset`
+    /// and reloads instead of holding a reader for a whole day of log.
+    pub max_replay_pages: usize,
 }
 
 impl Default for RealtimeConfig {
@@ -57,14 +66,11 @@ impl Default for RealtimeConfig {
             heartbeat: Duration::from_secs(10),
             safety_poll: Duration::from_secs(1),
             hub_capacity: hub::ORG_CHANNEL_CAPACITY,
+            limits: StreamLimits::default(),
+            max_replay_pages: 20,
         }
     }
 }
-
-/// Streams replaying from the log at once (on connect or after falling behind). When a burst
-/// overruns every stream's buffer together, they queue here instead of all hitting Postgres
-/// at once and starving the pool.
-pub const CATCH_UP_CONCURRENCY: usize = 4;
 
 /// The engine's shared parts, cloned into every handler.
 #[derive(Clone)]
@@ -75,7 +81,11 @@ pub struct Realtime {
     pub config: RealtimeConfig,
     /// Cancelled at shutdown: open streams end so the server can stop.
     pub shutdown: CancellationToken,
-    pub catch_up_permits: Arc<Semaphore>,
+    /// Turns to read the log for replays: when a burst overruns every stream's buffer
+    /// together, they queue here instead of all hitting Postgres at once.
+    pub permits: Arc<ReplayPermits>,
+    /// Open streams, with their caps and credentials.
+    pub connections: Arc<Connections>,
 }
 
 impl Realtime {
@@ -84,9 +94,10 @@ impl Realtime {
             hub: Arc::new(Hub::new(config.hub_capacity)),
             stats: Arc::new(Stats::default()),
             registry: Arc::new(Registry::default()),
-            config,
             shutdown: CancellationToken::new(),
-            catch_up_permits: Arc::new(Semaphore::new(CATCH_UP_CONCURRENCY)),
+            permits: Arc::new(ReplayPermits::default()),
+            connections: Arc::new(Connections::new(config.limits)),
+            config,
         }
     }
 }

@@ -24,7 +24,7 @@ pub const DEFAULT_POLL_LIMIT: i64 = 200;
         ("limit" = Option<i64>, Query, description = "1 to 1000 (default 200)"),
     ),
     responses(
-        (status = 200, description = "`{\"changes\":[...],\"cursor\":\"...\",\"reset\":false}`; poll again with `after=cursor`. `reset: true` means the cursor is older than the retention window: reload the data."),
+        (status = 200, description = "`{\"changes\":[...],\"cursor\":\"...\",\"reset\":false,\"organization_id\":\"...\"}`; poll again with `after=cursor`. `reset: true` means the cursor is older than the retention window: reload the data."),
         (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody),
     ),
@@ -45,7 +45,7 @@ pub async fn changes(
     let db = |e: sqlx::Error| ApiError::from(app::data::DataError::from(e));
     let Some(after) = params.after else {
         let head = current(&state.pool).await.map_err(db)?;
-        return Ok(json(&[], head.to_string(), false));
+        return Ok(json(&[], head.to_string(), false, user.organization_id));
     };
     let tables = params.tables();
     let scope = Scope {
@@ -63,7 +63,7 @@ pub async fn changes(
                 .stats
                 .resets
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            Ok(json(&[], head.to_string(), true))
+            Ok(json(&[], head.to_string(), true, user.organization_id))
         }
         PageRead::Changes { changes, end, .. } => {
             let payloads: Vec<_> = changes
@@ -74,13 +74,19 @@ pub async fn changes(
                 })
                 .map(|c| c.payload.clone())
                 .collect();
-            Ok(json(&payloads, end.to_string(), false))
+            Ok(json(
+                &payloads,
+                end.to_string(),
+                false,
+                user.organization_id,
+            ))
         }
     }
 }
 
-/// `{"changes":[<payload>,...],"cursor":"...","reset":...}` from pre-serialized payloads.
-fn json(payloads: &[bytes::Bytes], cursor: String, reset: bool) -> Response {
+/// `{"changes":[<payload>,...],"cursor":"...","reset":...,"organization_id":"..."}` from
+/// pre-serialized payloads.
+fn json(payloads: &[bytes::Bytes], cursor: String, reset: bool, org: uuid::Uuid) -> Response {
     let mut body =
         BytesMut::with_capacity(64 + payloads.iter().map(|p| p.len() + 1).sum::<usize>());
     body.put_slice(b"{\"changes\":[");
@@ -90,7 +96,10 @@ fn json(payloads: &[bytes::Bytes], cursor: String, reset: bool) -> Response {
         }
         body.put_slice(p);
     }
-    body.put_slice(format!("],\"cursor\":\"{cursor}\",\"reset\":{reset}}}").as_bytes());
+    body.put_slice(
+        format!("],\"cursor\":\"{cursor}\",\"reset\":{reset},\"organization_id\":\"{org}\"}}")
+            .as_bytes(),
+    );
     let mut res = body.freeze().into_response();
     res.headers_mut().insert(
         header::CONTENT_TYPE,

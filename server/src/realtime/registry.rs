@@ -2,7 +2,8 @@
 //! tables carrying the `realtime_capture` trigger), so subscriptions can be checked up front.
 
 use std::collections::HashMap;
-use std::sync::RwLock;
+use std::sync::{Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 use sqlx::PgPool;
 
@@ -36,9 +37,14 @@ pub struct TableInfo {
     pub columns: HashMap<String, ColumnType>,
 }
 
+/// An unknown table name reads the catalog again at most this often (a table captured after
+/// start shows up within it; a client asking for made-up tables costs nothing more).
+pub const UNKNOWN_TABLE_REFRESH: Duration = Duration::from_secs(10);
+
 #[derive(Default)]
 pub struct Registry {
     tables: RwLock<HashMap<String, TableInfo>>,
+    last_refresh: Mutex<Option<Instant>>,
 }
 
 impl Registry {
@@ -65,11 +71,18 @@ impl Registry {
         Ok(())
     }
 
-    /// A captured table; the catalog is read again once if it is not known yet (a table
-    /// captured after this server started).
+    /// A captured table. A name not known yet reads the catalog again (a table captured after
+    /// this server started), but at most once per [`UNKNOWN_TABLE_REFRESH`].
     pub async fn table(&self, pool: &PgPool, name: &str) -> Result<Option<TableInfo>, sqlx::Error> {
         if let Some(t) = self.get(name) {
             return Ok(Some(t));
+        }
+        {
+            let mut last = self.last_refresh.lock().expect("registry lock");
+            if last.is_some_and(|at| at.elapsed() < UNKNOWN_TABLE_REFRESH) {
+                return Ok(None);
+            }
+            *last = Some(Instant::now());
         }
         self.refresh(pool).await?;
         Ok(self.get(name))

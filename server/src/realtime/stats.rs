@@ -1,12 +1,13 @@
 //! Counters for the health page: listener, tailer position and lag, streams, deliveries.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering::Relaxed};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+use super::connections::Connections;
 
 #[derive(Default)]
 pub struct Stats {
@@ -22,7 +23,6 @@ pub struct Stats {
     pub deliveries: AtomicU64,
     pub replays: AtomicU64,
     pub resets: AtomicU64,
-    streams: Mutex<HashMap<Uuid, u64>>,
     rate: Mutex<Rate>,
 }
 
@@ -32,38 +32,7 @@ struct Rate {
     per_second: f64,
 }
 
-/// Counts an open stream until dropped.
-pub struct StreamGuard {
-    stats: Arc<Stats>,
-    org: Uuid,
-}
-
-impl Drop for StreamGuard {
-    fn drop(&mut self) {
-        let mut streams = self.stats.streams.lock().expect("stats lock");
-        if let Some(n) = streams.get_mut(&self.org) {
-            *n -= 1;
-            if *n == 0 {
-                streams.remove(&self.org);
-            }
-        }
-    }
-}
-
 impl Stats {
-    pub fn stream_opened(self: &Arc<Self>, org: Uuid) -> StreamGuard {
-        *self
-            .streams
-            .lock()
-            .expect("stats lock")
-            .entry(org)
-            .or_default() += 1;
-        StreamGuard {
-            stats: self.clone(),
-            org,
-        }
-    }
-
     /// Called once a second: turns the delivery counter into a rate.
     pub fn sample(&self) {
         let total = self.deliveries.load(Relaxed);
@@ -72,8 +41,7 @@ impl Stats {
         rate.last_total = total;
     }
 
-    pub fn snapshot(&self, org: Uuid) -> StatsSnapshot {
-        let streams = self.streams.lock().expect("stats lock");
+    pub fn snapshot(&self, org: Uuid, connections: &Connections) -> StatsSnapshot {
         let tailer = self.tailer_seq.load(Relaxed);
         let head = self.head_seq.load(Relaxed);
         StatsSnapshot {
@@ -87,8 +55,8 @@ impl Stats {
             deliveries_per_second: self.rate.lock().expect("stats lock").per_second,
             replays: self.replays.load(Relaxed),
             resets: self.resets.load(Relaxed),
-            streams_total: streams.values().sum(),
-            streams_in_your_organization: streams.get(&org).copied().unwrap_or(0),
+            streams_total: connections.total() as u64,
+            streams_in_your_organization: connections.in_organization(org) as u64,
         }
     }
 }

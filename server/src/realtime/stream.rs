@@ -24,18 +24,19 @@ const HEARTBEAT: &[u8] = b"event: heartbeat\ndata: {}\n\n";
 use app::cursor::Cursor;
 
 use super::change::control_frame;
+use super::connections::{Connection, Owner};
 use super::filter::Subscription;
 use super::log::{current, read_page, PageRead, Scope};
 use super::params::{parse_cursor, Params};
 use super::Realtime;
-use crate::auth::extract::AuthUser;
+use crate::auth::extract::{AuthUser, Credential};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
 /// Changes read from the log per query while replaying.
 pub const REPLAY_PAGE: i64 = 500;
-/// Longest a stream waits for its turn to replay; past it the stream ends and the client
-/// resumes from its cursor later (overload: better than a queue of stale replays).
+/// Longest a stream waits for its turn to read a replay page; past it the stream ends and the
+/// client resumes from its cursor later (overload: better than a queue of stale replays).
 const CATCH_UP_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 /// Most buffered live changes written in one chunk.
 const MAX_BATCH: usize = 256;
@@ -48,15 +49,17 @@ const MAX_BATCH: usize = 256;
         ("after" = Option<String>, Query, description = "Resume after this cursor (`Last-Event-ID` wins)"),
     ),
     responses(
-        (status = 200, description = "`text/event-stream`: `ready`, then `change` events (id = cursor); `reset` when the cursor is too old", content_type = "text/event-stream"),
+        (status = 200, description = "`text/event-stream`: `welcome` (whose stream it is), replayed `change` events, `ready`, then live `change` events (id = cursor); `reset` when the cursor is too old or the replay too long; `heartbeat` on a quiet stream; `session_ended` just before the stream ends because its session did", content_type = "text/event-stream"),
         (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody),
+        (status = 429, description = "Too many open streams (per user, organization or server)", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
 pub async fn stream(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
+    Credential(credential): Credential,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
@@ -73,10 +76,21 @@ pub async fn stream(
         .map(parse_cursor)
         .transpose()?;
     let start = last_event_id.or(params.after);
+    let conn = rt
+        .connections
+        .open(Owner {
+            user: user.id,
+            organization: user.organization_id,
+            credential,
+        })
+        .map_err(|refused| ApiError::TooManyRequests {
+            message: refused.to_string(),
+            retry_after: None,
+        })?;
     let body = Body::from_stream(session(
         rt.clone(),
         state.pool.clone(),
-        user.organization_id,
+        conn,
         params.tables(),
         params.subs,
         start,
@@ -143,64 +157,86 @@ impl Batch {
     }
 }
 
-/// Replay the log after `out.last`, a page at a time: the frames to send, in order. A cursor
-/// past retention yields a `reset` frame and moves the stream to the head.
-async fn catch_up(
+/// One step of a replay.
+enum Replayed {
+    /// A page was read (its frames, if any matched); more may follow.
+    More(Option<Bytes>),
+    /// Caught up with the log.
+    Done(Option<Bytes>),
+    /// The cursor is older than the log (or the replay too long): `reset`, now at the head.
+    Reset(Bytes),
+}
+
+/// Read one page of the log after `out.last`, holding a replay permit only for the read.
+async fn replay_page(
     rt: &Realtime,
     pool: &PgPool,
     out: &mut Outbox,
     tables: &[String],
-) -> Result<Vec<Bytes>, sqlx::Error> {
-    rt.stats.replays.fetch_add(1, Relaxed);
-    let _permit = tokio::time::timeout(CATCH_UP_WAIT, rt.catch_up_permits.acquire())
-        .await
-        .map_err(|_| sqlx::Error::PoolTimedOut)?
-        .expect("the catch-up semaphore is never closed");
+) -> Result<Replayed, sqlx::Error> {
+    let Some(_permit) = rt.permits.acquire(out.org, CATCH_UP_WAIT).await else {
+        return Err(sqlx::Error::PoolTimedOut);
+    };
     let scope = Scope {
         organization: Some(out.org),
         tables: Some(tables),
     };
-    let mut chunks = Vec::new();
-    loop {
-        match read_page(pool, out.last, scope, REPLAY_PAGE).await? {
-            PageRead::Reset { head, .. } => {
-                rt.stats.resets.fetch_add(1, Relaxed);
-                out.last = head;
-                chunks.push(control_frame("reset", head));
-                return Ok(chunks);
+    match read_page(pool, out.last, scope, REPLAY_PAGE).await? {
+        PageRead::Reset { head, .. } => Ok(reset(rt, out, head)),
+        PageRead::Changes {
+            changes,
+            end,
+            complete,
+        } => {
+            let mut buf = Batch::default();
+            for c in &changes {
+                out.offer(c, &mut buf);
             }
-            PageRead::Changes {
-                changes,
-                end,
-                complete,
-            } => {
-                let mut buf = Batch::default();
-                for c in &changes {
-                    out.offer(c, &mut buf);
-                }
-                out.last = out.last.max(end);
-                chunks.extend(buf.take());
-                if complete {
-                    return Ok(chunks);
-                }
-            }
+            out.last = out.last.max(end);
+            Ok(if complete {
+                Replayed::Done(buf.take())
+            } else {
+                Replayed::More(buf.take())
+            })
         }
     }
 }
 
+/// Move the stream to `head` and tell the client to reload.
+fn reset(rt: &Realtime, out: &mut Outbox, head: Cursor) -> Replayed {
+    rt.stats.resets.fetch_add(1, Relaxed);
+    out.last = head;
+    Replayed::Reset(control_frame("reset", head, out.org))
+}
+
+/// `event: welcome` (no id): the user and organization the stream belongs to.
+fn welcome_frame(user: Uuid, organization: Uuid) -> Bytes {
+    let data = serde_json::json!({ "user_id": user, "organization_id": organization });
+    super::change::sse_frame("welcome", None, data.to_string().as_bytes())
+}
+
+/// Sent before a stream ends because its session did (signed out, revoked, expired): the
+/// client stops reconnecting and asks the user to sign in again.
+const SESSION_ENDED: &[u8] =
+    b"event: session_ended\ndata: {\"reason\":\"your session ended: sign in again\"}\n\n";
+
 fn session(
     rt: Realtime,
     pool: PgPool,
-    org: Uuid,
+    conn: Connection,
     tables: Vec<String>,
     subs: Vec<Subscription>,
     start: Option<Cursor>,
 ) -> impl futures_util::Stream<Item = Result<Bytes, Infallible>> {
     async_stream::stream! {
-        let _open = rt.stats.stream_opened(org);
+        let owner = conn.owner();
+        let org = owner.organization;
         let mut rx = rt.hub.subscribe(org);
         let mut out = Outbox { subs, org, last: Cursor::START, delivered: 0 };
         yield Ok(Bytes::from_static(b"retry: 1000\n\n"));
+        // Whose stream this is, before anything else: a browser tab that finds another
+        // account's stream (the cookie changed under it) stops instead of showing it.
+        yield Ok(welcome_frame(owner.user, org));
 
         // Where to begin: after the client's cursor (replayed), or now.
         let begin = match start {
@@ -211,21 +247,48 @@ fn session(
             },
         };
         out.last = begin;
-        if start.is_some() {
-            match catch_up(&rt, &pool, &mut out, &tables).await {
-                Ok(chunks) => for c in chunks { yield Ok(c); },
-                Err(e) => { tracing::warn!(error = %e, "replay failed; the client will resume"); return; }
-            }
-            rt.stats.deliveries.fetch_add(out.delivered, Relaxed);
+        // Replaying: from the client's cursor at first, later after falling behind the hub.
+        let mut replaying = start.is_some();
+        let mut ready = false;
+        let mut pages = 0;
+        if replaying {
+            rt.stats.replays.fetch_add(1, Relaxed);
         }
-        yield Ok(control_frame("ready", out.last));
-
         let mut heartbeat = tokio::time::interval(rt.config.heartbeat);
         heartbeat.reset();
         loop {
+            if conn.ended.is_cancelled() {
+                yield Ok(Bytes::from_static(SESSION_ENDED));
+                break;
+            }
+            if replaying {
+                let before = out.delivered;
+                let step = if pages >= rt.config.max_replay_pages {
+                    // Too long a replay to hold a reader for: reload instead.
+                    current(&pool).await.map(|head| reset(&rt, &mut out, head))
+                } else {
+                    pages += 1;
+                    replay_page(&rt, &pool, &mut out, &tables).await
+                };
+                rt.stats.deliveries.fetch_add(out.delivered - before, Relaxed);
+                match step {
+                    Ok(Replayed::More(frames)) => { if let Some(f) = frames { yield Ok(f); } continue; }
+                    Ok(Replayed::Done(frames)) => { if let Some(f) = frames { yield Ok(f); } }
+                    Ok(Replayed::Reset(frame)) => yield Ok(frame),
+                    Err(e) => { tracing::warn!(error = %e, "replay failed; the client will resume"); break; }
+                }
+                replaying = false;
+                pages = 0;
+                heartbeat.reset();
+            }
+            if !ready {
+                ready = true;
+                yield Ok(control_frame("ready", out.last, org));
+            }
             let first = tokio::select! {
                 biased;
                 () = rt.shutdown.cancelled() => break,
+                () = conn.ended.cancelled() => continue,
                 r = rx.recv() => r,
                 _ = heartbeat.tick() => { yield Ok(Bytes::from_static(HEARTBEAT)); continue; }
             };
@@ -246,18 +309,14 @@ fn session(
                     Err(_) => break,
                 }
             }
+            rt.stats.deliveries.fetch_add(out.delivered - before, Relaxed);
+            if let Some(b) = buf.take() { yield Ok(b); }
             if lagged {
                 // Fell behind the hub: listen afresh, then fill the gap from the log.
                 rx = rt.hub.subscribe(org);
-                if let Some(b) = buf.take() { yield Ok(b); }
-                match catch_up(&rt, &pool, &mut out, &tables).await {
-                    Ok(chunks) => for c in chunks { yield Ok(c); },
-                    Err(e) => { tracing::warn!(error = %e, "catch-up failed; the client will resume"); break; }
-                }
-            } else if let Some(b) = buf.take() {
-                yield Ok(b);
+                rt.stats.replays.fetch_add(1, Relaxed);
+                replaying = true;
             }
-            rt.stats.deliveries.fetch_add(out.delivered - before, Relaxed);
             heartbeat.reset();
         }
     }

@@ -62,7 +62,7 @@ pub async fn run(rt: Realtime, app_pool: PgPool, cancel: CancellationToken) {
         };
         tokio::select! {
             () = cancel.cancelled() => break,
-            _ = hub_prune.tick() => rt.hub.prune(),
+            _ = hub_prune.tick() => { rt.hub.prune(); rt.permits.prune(); }
             () = tokio::time::sleep(wait) => {}
             woke = async { listener.as_mut().expect("checked").try_recv().await }, if listener.is_some() => {
                 match woke {

@@ -109,7 +109,8 @@ async fn bad_query_parameters_are_a_400_that_names_them() {
         ("status=DONE", "unknown variant `DONE`"),
         ("limit=0", "limit must be between 1 and 500"),
         ("limit=abc", "limit"),
-        ("offset=-1", "offset must not be negative"),
+        ("offset=-1", "offset must be between 0 and 10000"),
+        ("offset=10001", "offset must be between 0 and 10000"),
         ("stauts=FAILED", "unknown field `stauts`"),
     ] {
         let res = Client::new()

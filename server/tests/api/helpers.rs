@@ -64,7 +64,11 @@ pub async fn spawn_in(server_url: String, configure: impl FnOnce(&mut Settings))
 
 /// A second instance of the app on the same database as `first` (it drops nothing).
 pub async fn spawn_second(first: &TestApp) -> TestApp {
-    let mut app = spawn_on(first.server_url.clone(), first.db_name.clone(), |_| {}).await;
+    spawn_second_with(first, |_| {}).await
+}
+
+pub async fn spawn_second_with(first: &TestApp, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let mut app = spawn_on(first.server_url.clone(), first.db_name.clone(), configure).await;
     app.owns_database = false;
     app
 }

@@ -3,12 +3,17 @@
 
 mod auth;
 mod campaigns;
+mod cli;
 mod cluster;
+mod database;
 mod errors;
 mod helpers;
 mod isolation;
+mod limits;
 mod pages;
 mod realtime;
+mod security;
 mod seed;
+mod sessions;
 mod simulator;
 mod sse;

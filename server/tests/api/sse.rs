@@ -24,6 +24,8 @@ pub struct Sse {
     buf: String,
     /// `heartbeat` events seen (skipped by `next`).
     pub heartbeats: usize,
+    /// The `welcome` event's data (whose stream it is; skipped by `next`).
+    pub welcome: Option<Value>,
 }
 
 impl Sse {
@@ -43,6 +45,11 @@ impl Sse {
         if let Some(id) = last_event_id {
             req = req.header("Last-Event-ID", id);
         }
+        Self::send(req).await
+    }
+
+    /// Open a stream with any request (e.g. a browser-like client with a session cookie).
+    pub async fn send(req: reqwest::RequestBuilder) -> (StatusCode, Option<Sse>) {
         let res = req.send().await.expect("connecting to the stream");
         let status = res.status();
         if status != StatusCode::OK {
@@ -53,6 +60,7 @@ impl Sse {
             body: Box::pin(res.bytes_stream()),
             buf: String::new(),
             heartbeats: 0,
+            welcome: None,
         };
         (status, Some(sse))
     }
@@ -84,6 +92,8 @@ impl Sse {
                 }
                 if any && ev.event == "heartbeat" {
                     self.heartbeats += 1;
+                } else if any && ev.event == "welcome" {
+                    self.welcome = Some(ev.json());
                 } else if any {
                     return Some(ev);
                 }
@@ -94,6 +104,37 @@ impl Sse {
                 .ok()??;
             self.buf
                 .push_str(std::str::from_utf8(&chunk.expect("stream chunk")).expect("utf-8"));
+        }
+    }
+
+    /// Read until the server ends the stream (true) or `wait` passes (false); the events seen.
+    pub async fn until_end(&mut self, wait: Duration) -> (Vec<Event>, bool) {
+        let deadline = tokio::time::Instant::now() + wait;
+        let mut seen = Vec::new();
+        loop {
+            while let Some(end) = self.buf.find("\n\n") {
+                let frame: String = self.buf.drain(..end + 2).collect();
+                let mut ev = Event {
+                    event: "message".into(),
+                    id: None,
+                    data: String::new(),
+                };
+                for line in frame.lines() {
+                    if let Some(v) = line.strip_prefix("event: ") {
+                        ev.event = v.into();
+                    } else if let Some(v) = line.strip_prefix("data: ") {
+                        ev.data.push_str(v);
+                    }
+                }
+                seen.push(ev);
+            }
+            match tokio::time::timeout_at(deadline, self.body.next()).await {
+                Err(_) => return (seen, false),
+                Ok(None) | Ok(Some(Err(_))) => return (seen, true),
+                Ok(Some(Ok(chunk))) => self
+                    .buf
+                    .push_str(std::str::from_utf8(&chunk).expect("utf-8")),
+            }
         }
     }
 

@@ -42,22 +42,58 @@ pub fn visible() -> bool {
         .unwrap_or(true)
 }
 
+/// Why a fetch failed.
+#[derive(Debug)]
+pub enum FetchError {
+    /// The session is gone (401): the user must sign in again.
+    SignedOut,
+    /// Anything else: the network, another status, a body that does not parse.
+    Other(String),
+}
+
+impl From<&str> for FetchError {
+    fn from(s: &str) -> Self {
+        FetchError::Other(s.to_owned())
+    }
+}
+
+impl From<String> for FetchError {
+    fn from(s: String) -> Self {
+        FetchError::Other(s)
+    }
+}
+
+/// Leave for the login page, coming back here after signing in.
+pub fn go_to_login() {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return;
+    };
+    let here = location.pathname().unwrap_or_default() + &location.search().unwrap_or_default();
+    let next = String::from(js_sys::encode_uri_component(crate::navigation::safe_next(
+        Some(&here),
+    )));
+    let _ = location.assign(&format!("/login?next={next}"));
+}
+
 /// GET a same-origin JSON resource with the session cookie.
-pub async fn get_json<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, String> {
+pub async fn get_json<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, FetchError> {
     let window = web_sys::window().ok_or("no window")?;
     let init = web_sys::RequestInit::new();
     init.set_credentials(web_sys::RequestCredentials::SameOrigin);
     init.set_cache(web_sys::RequestCache::NoStore);
     let res = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await
-        .map_err(|e| format!("network error: {e:?}"))?;
+        .map_err(|e| FetchError::Other(format!("network error: {e:?}")))?;
     let res: web_sys::Response = res.dyn_into().map_err(|_| "not a response")?;
+    if res.status() == 401 {
+        return Err(FetchError::SignedOut);
+    }
     if !res.ok() {
-        return Err(format!("HTTP {}", res.status()));
+        return Err(format!("HTTP {}", res.status()).into());
     }
     let text = JsFuture::from(res.text().map_err(|e| format!("{e:?}"))?)
         .await
         .map_err(|e| format!("{e:?}"))?;
     let text = text.as_string().unwrap_or_default();
-    serde_json::from_str(&text).map_err(|e| format!("bad JSON: {e}"))
+    serde_json::from_str(&text).map_err(|e| format!("bad JSON: {e}").into())
 }

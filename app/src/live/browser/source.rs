@@ -12,7 +12,7 @@ use super::js;
 use super::tab::{self, with_tab};
 use crate::cursor::Cursor;
 use crate::live::backoff;
-use crate::live::protocol::{subscription_query, Batch, Change, ChangesPage, TabMessage};
+use crate::live::protocol::{subscription_query, Batch, Change, ChangesPage, Identity, TabMessage};
 use crate::live::status::{Health, FAILURES_BEFORE_POLLING};
 
 /// No event and no heartbeat for this long: the stream is dead even if it looks open.
@@ -35,6 +35,9 @@ impl Drop for Stream {
 
 pub(crate) struct Source {
     stream: Option<Stream>,
+    /// The organization the open stream said it belongs to (`welcome`); its changes are
+    /// tagged with it.
+    stream_org: Option<uuid::Uuid>,
     pub health: Health,
     attempt: u32,
     last_activity: i64,
@@ -53,6 +56,7 @@ pub(crate) fn lead() {
     with_tab(|t| {
         t.source = Some(Source {
             stream: None,
+            stream_org: None,
             health: Health {
                 offline: !js::online(),
                 ..Health::default()
@@ -92,6 +96,7 @@ fn connect() {
     let Some(url) = with_source(|s, chain| {
         s.generation += 1;
         s.stream = None;
+        s.stream_org = None;
         let after = chain.map(|c| format!("&after={c}")).unwrap_or_default();
         format!("/api/realtime/stream?{}{after}", subscription_query())
     }) else {
@@ -110,11 +115,21 @@ fn connect() {
         let _ = es.add_event_listener_with_callback(name, cb.as_ref().unchecked_ref());
         handlers.push(cb);
     };
+    on("welcome", on_welcome);
     on("ready", on_ready);
     on("change", on_change);
     on("reset", on_reset);
     on("heartbeat", |_| {});
-    let on_error = Closure::<dyn FnMut(MessageEvent)>::new(|_| failed());
+    on("session_ended", |_| tab::end_session());
+    let closed = es.clone();
+    let on_error = Closure::<dyn FnMut(MessageEvent)>::new(move |_| {
+        // CLOSED: the server answered with an error (401 once the session is gone), rather
+        // than the network failing; find out whether this tab is still signed in.
+        if closed.ready_state() == EventSource::CLOSED {
+            check_session();
+        }
+        failed();
+    });
     es.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     handlers.push(on_error);
     with_source(|s, _| {
@@ -129,6 +144,34 @@ fn connect() {
 #[derive(serde::Deserialize)]
 struct Control {
     cursor: Cursor,
+}
+
+/// Is this tab's account still the one signed in? If not, the session ended.
+fn check_session() {
+    let Some(me) = with_tab(|t| t.identity) else {
+        return;
+    };
+    spawn_local(async move {
+        match js::get_json::<crate::model::CurrentUser>("/api/me").await {
+            Ok(u) if u.id == me.user_id && u.organization_id == me.organization_id => {}
+            Ok(_) | Err(js::FetchError::SignedOut) => tab::end_session(),
+            Err(js::FetchError::Other(_)) => {}
+        }
+    });
+}
+
+/// The stream's first event: whose it is. Another account's stream (the cookie changed under
+/// this tab) means this tab's session is over.
+fn on_welcome(data: &str) {
+    let Ok(who) = serde_json::from_str::<Identity>(data) else {
+        return;
+    };
+    let mine = with_tab(|t| t.identity == who);
+    if mine == Some(true) {
+        with_source(|s, _| s.stream_org = Some(who.organization_id));
+    } else {
+        tab::end_session();
+    }
 }
 
 fn on_ready(data: &str) {
@@ -166,12 +209,26 @@ fn on_reset(data: &str) {
     }
 }
 
-fn emit(from: Option<Cursor>, to: Cursor, mut changes: Vec<Change>, reset: bool) {
+fn emit(from: Option<Cursor>, to: Cursor, changes: Vec<Change>, reset: bool) {
+    let Some(org) = with_source(|s, _| s.stream_org).flatten() else {
+        return; // no `welcome` yet: nothing can be vouched for
+    };
+    emit_for(org, from, to, changes, reset);
+}
+
+fn emit_for(
+    org: uuid::Uuid,
+    from: Option<Cursor>,
+    to: Cursor,
+    mut changes: Vec<Change>,
+    reset: bool,
+) {
     // A poll and the stream can both deliver a change: every tab sees it once.
     if let Some(chain) = with_tab(|t| t.chain).flatten() {
         changes.retain(|c| c.cursor > chain);
     }
     let batch = Batch {
+        org,
         from,
         to,
         changes,
@@ -224,14 +281,19 @@ fn poll() {
             );
             let page = js::get_json::<ChangesPage>(&url).await;
             let ok = page.is_ok();
+            let me = with_tab(|t| t.identity.organization_id);
             let more = match page {
-                Ok(p) => {
+                Ok(p) if Some(p.organization_id) == me => {
                     let more = p.changes.len() >= POLL_LIMIT && !p.reset;
                     let to = p.cursor;
-                    emit(after, to, p.changes, p.reset);
+                    emit_for(p.organization_id, after, to, p.changes, p.reset);
                     more
                 }
-                Err(_) => false,
+                Ok(_) | Err(js::FetchError::SignedOut) => {
+                    tab::end_session();
+                    return;
+                }
+                Err(js::FetchError::Other(_)) => false,
             };
             with_source(|s, _| {
                 s.last_poll = now();

@@ -13,13 +13,22 @@ use web_sys::{BroadcastChannel, MessageEvent};
 use super::js;
 use super::source::{self, Source};
 use crate::cursor::Cursor;
-use crate::live::protocol::{Batch, TabMessage};
+use crate::live::protocol::{Batch, Identity, TabMessage};
 use crate::live::status::ConnState;
 use crate::live::Realtime;
 
-/// Name of the Web Lock the stream holder keeps, and of the channel tabs talk on.
-const LOCK_NAME: &str = "switchboard-realtime-stream";
-const CHANNEL_NAME: &str = "switchboard-realtime";
+/// Names of the Web Lock the stream holder keeps and of the channel tabs talk on: one pair
+/// per user and organization, so two accounts signed in one after the other in one browser
+/// never share a stream or hear each other's changes.
+fn lock_name(me: Identity) -> String {
+    format!(
+        "switchboard-realtime-stream:{}:{}",
+        me.organization_id, me.user_id
+    )
+}
+fn channel_name(me: Identity) -> String {
+    format!("switchboard-realtime:{}:{}", me.organization_id, me.user_id)
+}
 /// Changes a hidden tab may queue before it drops them and reloads its views instead.
 const MAX_QUEUED_CHANGES: usize = 20_000;
 /// Flush fallback when animation frames do not run (hidden tabs).
@@ -29,6 +38,9 @@ pub(crate) type Handler = Rc<dyn Fn(&[Batch])>;
 
 pub(crate) struct Tab {
     pub signals: Realtime,
+    pub identity: Identity,
+    /// The session ended: this tab is on its way to the login page.
+    ended: bool,
     channel: Option<BroadcastChannel>,
     _on_message: Option<Closure<dyn FnMut(MessageEvent)>>,
     /// Where the batches this tab received end: a new stream holder resumes here.
@@ -50,6 +62,8 @@ struct Subscribers {
 }
 
 thread_local! {
+    /// The page is already navigating away (a form post such as "Log out", a full-page link).
+    static UNLOADING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     static TAB: RefCell<Option<Tab>> = const { RefCell::new(None) };
     static SUBSCRIBERS: RefCell<Subscribers> = RefCell::new(Subscribers::default());
 }
@@ -59,12 +73,12 @@ pub(crate) fn with_tab<R>(f: impl FnOnce(&mut Tab) -> R) -> Option<R> {
     TAB.with(|t| t.borrow_mut().as_mut().map(f))
 }
 
-/// Join the browser-wide connection. Idempotent.
-pub fn start(signals: Realtime) {
+/// Join the browser-wide connection of `identity`'s tabs. Idempotent.
+pub fn start(signals: Realtime, identity: Identity) {
     if TAB.with(|t| t.borrow().is_some()) {
         return;
     }
-    let channel = BroadcastChannel::new(CHANNEL_NAME).ok();
+    let channel = BroadcastChannel::new(&channel_name(identity)).ok();
     let on_message = channel.as_ref().map(|ch| {
         let cb = Closure::<dyn FnMut(MessageEvent)>::new(|ev: MessageEvent| {
             if let Some(text) = ev.data().as_string() {
@@ -79,6 +93,8 @@ pub fn start(signals: Realtime) {
     TAB.with(|t| {
         *t.borrow_mut() = Some(Tab {
             signals,
+            identity,
+            ended: false,
             channel,
             _on_message: on_message,
             chain: None,
@@ -90,7 +106,7 @@ pub fn start(signals: Realtime) {
         })
     });
     set_role("waiting");
-    if !js::hold_lock_forever(LOCK_NAME, source::lead) {
+    if !js::hold_lock_forever(&lock_name(identity), source::lead) {
         // No Web Locks: this tab keeps a stream of its own.
         source::lead();
     }
@@ -105,6 +121,12 @@ fn watch_browser() {
     };
     std::mem::forget(window_event_listener(leptos::ev::online, on_network));
     std::mem::forget(window_event_listener(leptos::ev::offline, on_network));
+    std::mem::forget(window_event_listener(leptos::ev::beforeunload, |_| {
+        UNLOADING.with(|u| u.set(true))
+    }));
+    std::mem::forget(window_event_listener(leptos::ev::pageshow, |_| {
+        UNLOADING.with(|u| u.set(false))
+    }));
     let on_visibility = Closure::<dyn FnMut()>::new(|| {
         if js::visible() {
             source::became_visible();
@@ -141,6 +163,26 @@ fn on_message(msg: TabMessage) {
             refresh_state();
         }
         TabMessage::Hello => source::announce(),
+        TabMessage::SessionEnded => leave(),
+    }
+}
+
+/// This tab's session ended (signed out, revoked, expired, or the browser now holds another
+/// account's session): stop the stream, tell the other tabs, and go to the login page.
+pub(crate) fn end_session() {
+    post(&TabMessage::SessionEnded);
+    leave();
+}
+
+fn leave() {
+    let first = with_tab(|t| {
+        t.source = None;
+        t.queue.clear();
+        !std::mem::replace(&mut t.ended, true)
+    });
+    // A page already on its way elsewhere (this tab's own "Log out") goes where it was going.
+    if first == Some(true) && !UNLOADING.with(|u| u.get()) {
+        js::go_to_login();
     }
 }
 
@@ -167,9 +209,13 @@ pub(crate) fn refresh_state() {
     });
 }
 
-/// A batch for this tab's views (from its own stream, or forwarded by the holder).
+/// A batch for this tab's views (from its own stream, or forwarded by the holder). Batches
+/// of another organization than the tab's are dropped.
 pub(crate) fn receive(batch: Batch) {
     let schedule = with_tab(|t| {
+        if t.ended || batch.org != t.identity.organization_id {
+            return false;
+        }
         t.chain = Some(t.chain.map_or(batch.to, |c| c.max(batch.to)));
         t.queued_changes += batch.changes.len();
         match t.queue.last_mut() {
@@ -183,6 +229,7 @@ pub(crate) fn receive(batch: Batch) {
             // Too much to replay change by change: views reload their data instead.
             let to = t.chain.unwrap_or_default();
             t.queue = vec![Batch {
+                org: t.identity.organization_id,
                 from: None,
                 to,
                 changes: Vec::new(),

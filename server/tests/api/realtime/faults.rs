@@ -14,7 +14,7 @@ async fn killing_the_listening_connection_loses_nothing() {
     sse.ready().await;
     let killed: i64 = sqlx::query_scalar(
         "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
-         WHERE datname = current_database() AND query ILIKE 'LISTEN%'",
+         WHERE datname = current_database() AND query ILIKE 'LISTEN%realtime_changes%'",
     )
     .fetch_one(&app.pool)
     .await
@@ -32,7 +32,7 @@ async fn killing_the_listening_connection_loses_nothing() {
         .collect();
     assert_eq!(reasons, ["a", "b", "c"]);
     // The listener comes back by itself.
-    let token2 = token.clone();
+    let token2 = app.token("admin@acme.example").await;
     let mut back = false;
     for _ in 0..50 {
         let (_, status) = app.get_json(&token2, "/api/realtime/status").await;

@@ -319,7 +319,8 @@ async fn a_stream_that_falls_behind_the_hub_is_caught_up_from_the_log() {
     let want: Vec<String> = (0..300).map(|i| i.to_string()).collect();
     assert_eq!(reasons, want, "every change once, in order");
     assert!(sse.changes(1, Duration::from_millis(300)).await.is_empty());
-    let (_, status) = app.get_json(&token, "/api/realtime/status").await;
+    let admin = app.token("admin@acme.example").await;
+    let (_, status) = app.get_json(&admin, "/api/realtime/status").await;
     assert!(
         status["replays"].as_u64().unwrap() >= 1,
         "caught up from the log: {status}"

@@ -1,0 +1,132 @@
+//! Accepting connections with hyper-util's server: a header-read timeout (a client that
+//! trickles its request headers is disconnected), a cap on open connections (past it a new
+//! connection gets a 429 and is closed), TCP_NODELAY, the peer's address for per-address
+//! limits, and graceful shutdown.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ConnectInfo;
+use axum::http::{header, HeaderValue, Request, StatusCode};
+use axum::response::IntoResponse;
+use axum::Router;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto::Builder;
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tower::ServiceExt;
+
+use crate::config::Limits;
+use crate::error::ApiError;
+
+/// How long open connections get to finish after shutdown begins.
+const DRAIN: Duration = Duration::from_secs(10);
+/// How long a refused connection may take to read its 429.
+const REFUSAL_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Serve `router` on `listener` until `shutdown` resolves; then `on_shutdown` runs (it ends
+/// open event streams) and open connections get [`DRAIN`] to finish.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    limits: &Limits,
+    shutdown: impl Future<Output = ()>,
+    on_shutdown: impl FnOnce(),
+) {
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .keep_alive_interval(Some(Duration::from_secs(30)));
+    let builder = Arc::new(builder);
+    let graceful = GracefulShutdown::new();
+    let open = Arc::new(Semaphore::new(limits.max_connections));
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (tcp, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => { accept_failed(e).await; continue; }
+            },
+            () = &mut shutdown => break,
+        };
+        // Events are small writes that must leave at once: no Nagle delay.
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+        }
+        let io = TokioIo::new(tcp);
+        let Ok(permit) = open.clone().try_acquire_owned() else {
+            tokio::spawn(refuse(builder.clone(), io, limits.max_connections));
+            continue;
+        };
+        let service = router
+            .clone()
+            .map_request(move |mut req: Request<Incoming>| {
+                req.extensions_mut().insert(ConnectInfo(peer));
+                req
+            });
+        let conn = builder
+            .serve_connection_with_upgrades(io, TowerToHyperService::new(service))
+            .into_owned();
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, %peer, "connection ended with an error");
+            }
+            drop(permit);
+        });
+    }
+    on_shutdown();
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(DRAIN) => tracing::warn!("connections still open after {DRAIN:?}; stopping anyway"),
+    }
+}
+
+/// Past the connection cap: answer 429 and close, rather than leave the client hanging.
+async fn refuse(
+    builder: Arc<Builder<TokioExecutor>>,
+    io: TokioIo<tokio::net::TcpStream>,
+    cap: usize,
+) {
+    tracing::warn!(cap, "connection refused: too many open connections");
+    let service = hyper::service::service_fn(move |_req: Request<Incoming>| async move {
+        let mut res = ApiError::TooManyRequests {
+            message: format!(
+                "this server holds {cap} connections, the most it allows; retry shortly"
+            ),
+            retry_after: Some(1),
+        }
+        .into_response();
+        res.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        debug_assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+        Ok::<_, Infallible>(res)
+    });
+    let conn = builder.serve_connection(io, service);
+    let _ = tokio::time::timeout(REFUSAL_TIMEOUT, conn).await;
+}
+
+async fn accept_failed(e: io::Error) {
+    if matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+    ) {
+        return;
+    }
+    // Out of file descriptors, most likely: wait for some to close.
+    tracing::error!(error = %e, "accept failed");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+}
