@@ -29,8 +29,11 @@ cargo build --release -p server -p bench
 psql "$server_url/postgres" -qAtc "CREATE DATABASE $db"
 # Streams and writers share this machine's open-file limit per process (20,000 here).
 ulimit -n "$(ulimit -Hn)"
+# One benchmark user holds every stream: lift the per-user, per-organization and connection caps.
 SWITCHBOARD_ADDR="127.0.0.1:$port" DATABASE_URL="$server_url/$db" SWITCHBOARD_SEED_DEMO=on \
   SWITCHBOARD_SIMULATOR=off DATABASE_MAX_CONNECTIONS=20 RUST_LOG=warn \
+  SWITCHBOARD_STREAMS_PER_USER=20000 SWITCHBOARD_STREAMS_PER_ORGANIZATION=20000 \
+  SWITCHBOARD_STREAMS_PER_INSTANCE=20000 SWITCHBOARD_MAX_CONNECTIONS=20000 \
   env ${BENCH_SERVER_ENV:-} target/release/server > target/bench-server.log 2>&1 &
 pid=$!
 cleanup() {

@@ -49,4 +49,7 @@ if [ "$want_test" = 1 ]; then
     apt_install chromium chromium-driver
   fi
   command -v psql >/dev/null || apt_install postgresql-client
+  # API fuzzing installs schemathesis into a virtualenv (scripts/fuzz.sh).
+  command -v python3 >/dev/null || apt_install python3
+  python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
 fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: formatting, lints (server and WASM builds), unit + integration tests against a
-# real Postgres (a fresh database per test), then browser tests against the real server.
+# real Postgres (a fresh database per test), then browser tests and API fuzzing against the
+# real server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,3 +32,6 @@ cargo leptos build
 
 step "browser tests"
 scripts/e2e.sh
+
+step "API fuzzing (schemathesis, from the OpenAPI document)"
+scripts/fuzz.sh

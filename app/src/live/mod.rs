@@ -36,7 +36,10 @@ pub struct Realtime {
 pub fn provide_realtime() -> Realtime {
     let rt = Realtime {
         state: RwSignal::new(ConnState::Connecting),
-        now: RwSignal::new(chrono::Utc::now().timestamp_millis()),
+        // The server's clock at render time, read back (not re-taken) while hydrating: views
+        // derived from the time (the per-minute chart) must hydrate to what was rendered even
+        // when a minute turns in between. The browser's clock takes over a second later.
+        now: RwSignal::new(SharedValue::new(|| chrono::Utc::now().timestamp_millis()).into_inner()),
         identity: RwSignal::new(None),
     };
     provide_context(rt);

@@ -30,22 +30,28 @@ fn with_cursor<T>(cursor: Cursor, body: T) -> WithCursor<T> {
 
 /// Paging of list endpoints.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
     /// 1 to 500, default 50.
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<i64>,
     /// Rows to skip: 0 (default) to 10,000.
+    #[param(minimum = 0, maximum = 10_000)]
     offset: Option<i64>,
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CallsQuery {
     /// Only calls in this status.
     status: Option<CallStatus>,
     /// 1 to 500, default 50.
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<i64>,
     /// Rows to skip: 0 (default) to 10,000.
+    #[param(minimum = 0, maximum = 10_000)]
     offset: Option<i64>,
 }
 

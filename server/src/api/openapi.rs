@@ -1,8 +1,14 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 
+use axum::extract::State;
 use axum::Json;
+use serde_json::{json, Value};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
+
+use crate::realtime::params::MAX_SUBSCRIPTIONS;
+use crate::realtime::schema::subscription_pattern;
+use crate::state::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -38,6 +44,31 @@ impl Modify for BearerAuth {
     }
 }
 
-pub async fn document() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+/// The document, with what only the running server knows: the exact grammar of `sub=`
+/// (the captured tables and their columns, read from the database catalog).
+pub async fn document(State(state): State<AppState>) -> Json<Value> {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    let pattern = subscription_pattern(&state.realtime.registry.tables());
+    let sub = json!({
+        "type": "array",
+        "minItems": 1,
+        "maxItems": MAX_SUBSCRIPTIONS,
+        "items": { "type": "string", "pattern": pattern },
+    });
+    for path in ["/api/realtime/stream", "/api/realtime/changes"] {
+        let params = doc
+            .pointer_mut(&format!(
+                "/paths/{}/get/parameters",
+                path.replace('/', "~1")
+            ))
+            .and_then(Value::as_array_mut);
+        for p in params.into_iter().flatten() {
+            if p["name"] == "sub" {
+                p["schema"] = sub.clone();
+                p["required"] = Value::Bool(true);
+                p["explode"] = Value::Bool(true);
+            }
+        }
+    }
+    Json(doc)
 }

@@ -140,7 +140,10 @@ pub struct TokenResponse {
     request_body = TokenRequest,
     responses(
         (status = 200, description = "A new bearer token", body = TokenResponse),
+        (status = 400, description = "A body that is not JSON", body = ErrorBody),
         (status = 401, description = "Wrong email or password", body = ErrorBody),
+        (status = 413, description = "A body over 64 KiB", body = ErrorBody),
+        (status = 415, description = "Not `Content-Type: application/json`", body = ErrorBody),
         (status = 422, description = "Missing or unknown fields, or an email or password that is too long", body = ErrorBody),
         (status = 429, description = "Too many attempts for this account or from this address (see `Retry-After`), or too many sign-ins being checked at once", body = ErrorBody),
     )

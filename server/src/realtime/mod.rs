@@ -21,6 +21,7 @@ pub mod permits;
 pub mod poll;
 pub mod registry;
 pub mod retention;
+pub mod schema;
 pub mod stats;
 pub mod stream;
 pub mod tail;

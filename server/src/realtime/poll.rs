@@ -20,8 +20,8 @@ pub const DEFAULT_POLL_LIMIT: i64 = 200;
     get, path = "/api/realtime/changes", tag = "realtime",
     params(
         ("sub" = Vec<String>, Query, description = "Repeatable: `table[:event[:column=op.value]]`"),
-        ("after" = Option<String>, Query, description = "Cursor from a data load, a stream or the previous poll; without it the answer is just the current cursor"),
-        ("limit" = Option<i64>, Query, description = "1 to 1000 (default 200)"),
+        ("after" = Option<String>, Query, pattern = r"^[0-9]{1,18}(\.[0-9]{1,18})?$", description = "Cursor from a data load, a stream or the previous poll; without it the answer is just the current cursor"),
+        ("limit" = Option<i64>, Query, minimum = 1, maximum = 1000, description = "1 to 1000 (default 200)"),
     ),
     responses(
         (status = 200, description = "`{\"changes\":[...],\"cursor\":\"...\",\"reset\":false,\"organization_id\":\"...\"}`; poll again with `after=cursor`. `reset: true` means the cursor is older than the retention window: reload the data."),

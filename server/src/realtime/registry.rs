@@ -96,6 +96,12 @@ impl Registry {
             .cloned()
     }
 
+    /// Every captured table, by name.
+    pub fn tables(&self) -> std::collections::BTreeMap<String, TableInfo> {
+        let tables = self.tables.read().expect("registry lock");
+        tables.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    }
+
     pub fn names(&self) -> Vec<String> {
         let mut names: Vec<String> = self
             .tables

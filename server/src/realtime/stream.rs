@@ -46,7 +46,7 @@ const MAX_BATCH: usize = 256;
     get, path = "/api/realtime/stream", tag = "realtime",
     params(
         ("sub" = Vec<String>, Query, description = "Repeatable: `table[:event[:column=op.value]]`"),
-        ("after" = Option<String>, Query, description = "Resume after this cursor (`Last-Event-ID` wins)"),
+        ("after" = Option<String>, Query, pattern = r"^[0-9]{1,18}(\.[0-9]{1,18})?$", description = "Resume after this cursor (`Last-Event-ID` wins)"),
     ),
     responses(
         (status = 200, description = "`text/event-stream`: `welcome` (whose stream it is), replayed `change` events, `ready`, then live `change` events (id = cursor); `reset` when the cursor is too old or the replay too long; `heartbeat` on a quiet stream; `session_ended` just before the stream ends because its session did", content_type = "text/event-stream"),

@@ -152,6 +152,17 @@ impl TestApp {
             .to_owned()
     }
 
+    /// `DELETE /api/auth/token`: revoke a bearer token; the answer's status.
+    pub async fn revoke(&self, token: &str) -> StatusCode {
+        Client::new()
+            .delete(self.url("/api/auth/token"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("DELETE /api/auth/token")
+            .status()
+    }
+
     /// GET with a bearer token; returns status and JSON body.
     pub async fn get_json(&self, token: &str, path: &str) -> (StatusCode, Value) {
         let res = Client::new()

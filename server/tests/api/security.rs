@@ -6,7 +6,7 @@ use reqwest::{Client, StatusCode};
 
 use server::demo::seed::DEMO_PASSWORD;
 
-use crate::helpers::{spawn_seeded, spawn_with, TestApp};
+use crate::helpers::{spawn_seeded, spawn_with};
 
 fn login_form(email: &str, next: &str) -> Vec<(&'static str, String)> {
     vec![
@@ -232,20 +232,11 @@ async fn only_admins_see_the_instance_wide_realtime_figures() {
     }
 }
 
-async fn role_session(app: &TestApp) -> String {
-    app.token("admin@acme.example").await
-}
-
 #[tokio::test]
 async fn status_refuses_a_revoked_admin_token() {
     let app = spawn_seeded().await;
-    let token = role_session(&app).await;
-    Client::new()
-        .delete(app.url("/api/auth/token"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let token = app.token("admin@acme.example").await;
+    assert_eq!(app.revoke(&token).await, StatusCode::NO_CONTENT);
     let (status, _) = app.get_json(&token, "/api/realtime/status").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }

@@ -65,45 +65,60 @@ impl Sse {
         (status, Some(sse))
     }
 
-    /// The next event (comments, heartbeats and `retry:` skipped), or `None` after `wait`.
+    /// Take one complete frame from the buffer: `None` if there is none yet, `Some(None)` for a
+    /// frame without an event (a comment, `retry:`).
+    fn frame(&mut self) -> Option<Option<Event>> {
+        let end = self.buf.find("\n\n")?;
+        let frame: String = self.buf.drain(..end + 2).collect();
+        let mut ev = Event {
+            event: "message".into(),
+            id: None,
+            data: String::new(),
+        };
+        let mut any = false;
+        for line in frame.lines() {
+            if let Some(v) = line.strip_prefix("event: ") {
+                ev.event = v.into();
+                any = true;
+            } else if let Some(v) = line.strip_prefix("id: ") {
+                ev.id = Some(v.into());
+            } else if let Some(v) = line.strip_prefix("data: ") {
+                ev.data.push_str(v);
+                any = true;
+            }
+        }
+        Some(any.then_some(ev))
+    }
+
+    /// Wait for more bytes: `Err(())` after the deadline, `Ok(false)` when the stream ended.
+    async fn fill(&mut self, deadline: tokio::time::Instant) -> Result<bool, ()> {
+        match tokio::time::timeout_at(deadline, self.body.next()).await {
+            Err(_) => Err(()),
+            Ok(None) | Ok(Some(Err(_))) => Ok(false),
+            Ok(Some(Ok(chunk))) => {
+                self.buf
+                    .push_str(std::str::from_utf8(&chunk).expect("utf-8"));
+                Ok(true)
+            }
+        }
+    }
+
+    /// The next event (comments, heartbeats, `welcome` and `retry:` skipped), or `None` after
+    /// `wait` or when the stream ends.
     pub async fn next(&mut self, wait: Duration) -> Option<Event> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
-            if let Some(end) = self.buf.find("\n\n") {
-                let frame: String = self.buf.drain(..end + 2).collect();
-                let mut ev = Event {
-                    event: "message".into(),
-                    id: None,
-                    data: String::new(),
-                };
-                let mut any = false;
-                for line in frame.lines() {
-                    if line.starts_with(':') {
-                        continue;
-                    } else if let Some(v) = line.strip_prefix("event: ") {
-                        ev.event = v.into();
-                        any = true;
-                    } else if let Some(v) = line.strip_prefix("id: ") {
-                        ev.id = Some(v.into());
-                    } else if let Some(v) = line.strip_prefix("data: ") {
-                        ev.data.push_str(v);
-                        any = true;
+            match self.frame() {
+                Some(Some(ev)) if ev.event == "heartbeat" => self.heartbeats += 1,
+                Some(Some(ev)) if ev.event == "welcome" => self.welcome = Some(ev.json()),
+                Some(Some(ev)) => return Some(ev),
+                Some(None) => {}
+                None => {
+                    if self.fill(deadline).await != Ok(true) {
+                        return None;
                     }
                 }
-                if any && ev.event == "heartbeat" {
-                    self.heartbeats += 1;
-                } else if any && ev.event == "welcome" {
-                    self.welcome = Some(ev.json());
-                } else if any {
-                    return Some(ev);
-                }
-                continue;
             }
-            let chunk = tokio::time::timeout_at(deadline, self.body.next())
-                .await
-                .ok()??;
-            self.buf
-                .push_str(std::str::from_utf8(&chunk.expect("stream chunk")).expect("utf-8"));
         }
     }
 
@@ -112,28 +127,13 @@ impl Sse {
         let deadline = tokio::time::Instant::now() + wait;
         let mut seen = Vec::new();
         loop {
-            while let Some(end) = self.buf.find("\n\n") {
-                let frame: String = self.buf.drain(..end + 2).collect();
-                let mut ev = Event {
-                    event: "message".into(),
-                    id: None,
-                    data: String::new(),
-                };
-                for line in frame.lines() {
-                    if let Some(v) = line.strip_prefix("event: ") {
-                        ev.event = v.into();
-                    } else if let Some(v) = line.strip_prefix("data: ") {
-                        ev.data.push_str(v);
-                    }
-                }
-                seen.push(ev);
-            }
-            match tokio::time::timeout_at(deadline, self.body.next()).await {
-                Err(_) => return (seen, false),
-                Ok(None) | Ok(Some(Err(_))) => return (seen, true),
-                Ok(Some(Ok(chunk))) => self
-                    .buf
-                    .push_str(std::str::from_utf8(&chunk).expect("utf-8")),
+            match self.frame() {
+                Some(ev) => seen.extend(ev),
+                None => match self.fill(deadline).await {
+                    Err(()) => return (seen, false),
+                    Ok(false) => return (seen, true),
+                    Ok(true) => {}
+                },
             }
         }
     }
