@@ -39,15 +39,15 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
     on_shutdown: impl FnOnce(),
 ) {
-    let mut builder = Builder::new(TokioExecutor::new());
+    // HTTP/1 only: browsers speak HTTP/2 only over TLS, which a proxy in front terminates.
+    // Guessing the version would first wait for the client's first bytes with no timeout;
+    // this way the header-read timeout runs from the moment a connection is accepted, so even
+    // a connection that never sends a byte is closed.
+    let mut builder = Builder::new(TokioExecutor::new()).http1_only();
     builder
         .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout);
-    builder
-        .http2()
-        .timer(TokioTimer::new())
-        .keep_alive_interval(Some(Duration::from_secs(30)));
     let builder = Arc::new(builder);
     let graceful = GracefulShutdown::new();
     let open = Arc::new(Semaphore::new(limits.max_connections));
@@ -76,7 +76,7 @@ pub async fn serve(
                 req
             });
         let conn = builder
-            .serve_connection_with_upgrades(io, TowerToHyperService::new(service))
+            .serve_connection(io, TowerToHyperService::new(service))
             .into_owned();
         let conn = graceful.watch(conn);
         tokio::spawn(async move {

@@ -380,6 +380,14 @@ async fn a_connection_that_trickles_its_headers_is_closed() {
 }
 
 #[tokio::test]
+async fn a_connection_that_never_sends_a_byte_is_closed() {
+    let app = spawn_with(|s| s.limits.header_read_timeout = Duration::from_secs(1)).await;
+    let (answer, closed) = raw(&app, &[], Duration::from_secs(5)).await;
+    assert!(closed, "the server kept a silent connection open");
+    assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 408"), "{answer}");
+}
+
+#[tokio::test]
 async fn a_request_whose_body_never_arrives_times_out_with_a_408() {
     let app = spawn_with(|s| s.limits.request_timeout = Duration::from_secs(1)).await;
     let head = b"POST /api/auth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"email\":";
