@@ -384,7 +384,10 @@ async fn a_connection_that_never_sends_a_byte_is_closed() {
     let app = spawn_with(|s| s.limits.header_read_timeout = Duration::from_secs(1)).await;
     let (answer, closed) = raw(&app, &[], Duration::from_secs(5)).await;
     assert!(closed, "the server kept a silent connection open");
-    assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 408"),
+        "{answer}"
+    );
 }
 
 #[tokio::test]
