@@ -75,8 +75,11 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'switchboard_app') THEN
         CREATE ROLE switchboard_app NOLOGIN;
     END IF;
-EXCEPTION WHEN insufficient_privilege THEN
-    RAISE NOTICE 'cannot create role switchboard_app (no CREATEROLE): the server must use the owner''s role';
+EXCEPTION
+    -- Roles are cluster-wide: another database of the cluster may be creating it right now.
+    WHEN duplicate_object OR unique_violation THEN NULL;
+    WHEN insufficient_privilege THEN
+        RAISE NOTICE 'cannot create role switchboard_app (no CREATEROLE): the server must use the owner''s role';
 END
 $$;
 

@@ -155,6 +155,7 @@ impl Application {
             self.listener,
             self.router,
             &self.state.settings.limits,
+            self.state.settings.secure_cookies,
             async move {
                 tokio::select! {
                     () = shutdown => {}

@@ -7,7 +7,7 @@ use axum::http::header::{
     CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS,
     X_FRAME_OPTIONS,
 };
-use axum::http::HeaderValue;
+use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -31,7 +31,12 @@ const DEFAULT_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'sel
 
 pub async fn secure(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
-    let h = res.headers_mut();
+    apply(res.headers_mut(), state.settings.secure_cookies);
+    res
+}
+
+/// Add the security headers to a response's (keeping a policy it already has).
+pub fn apply(h: &mut HeaderMap, secure_cookies: bool) {
     if !h.contains_key(CONTENT_SECURITY_POLICY) {
         h.insert(
             CONTENT_SECURITY_POLICY,
@@ -41,13 +46,12 @@ pub async fn secure(State(state): State<AppState>, req: Request, next: Next) -> 
     h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
-    if state.settings.secure_cookies {
+    if secure_cookies {
         h.insert(
             STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=63072000; includeSubDomains"),
         );
     }
-    res
 }
 
 #[cfg(test)]

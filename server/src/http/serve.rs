@@ -36,6 +36,7 @@ pub async fn serve(
     listener: TcpListener,
     router: Router,
     limits: &Limits,
+    secure_cookies: bool,
     shutdown: impl Future<Output = ()>,
     on_shutdown: impl FnOnce(),
 ) {
@@ -66,7 +67,12 @@ pub async fn serve(
         }
         let io = TokioIo::new(tcp);
         let Ok(permit) = open.clone().try_acquire_owned() else {
-            tokio::spawn(refuse(builder.clone(), io, limits.max_connections));
+            tokio::spawn(refuse(
+                builder.clone(),
+                io,
+                limits.max_connections,
+                secure_cookies,
+            ));
             continue;
         };
         let service = router
@@ -108,6 +114,7 @@ async fn refuse(
             retry_after: Some(1),
         }
         .into_response();
+        super::headers::apply(res.headers_mut(), secure_cookies);
         res.headers_mut()
             .insert(header::CONNECTION, HeaderValue::from_static("close"));
         debug_assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);

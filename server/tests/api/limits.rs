@@ -413,6 +413,12 @@ async fn past_the_connection_cap_a_new_connection_gets_a_429() {
     .await;
     assert!(answer.starts_with("HTTP/1.1 429"), "{answer}");
     assert!(answer.contains("connections"), "{answer}");
+    assert!(
+        answer
+            .to_ascii_lowercase()
+            .contains("x-content-type-options: nosniff"),
+        "{answer}"
+    );
     assert!(closed, "the refused connection is closed");
     drop((_a, _b));
     tokio::time::sleep(Duration::from_millis(300)).await;
