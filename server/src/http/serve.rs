@@ -104,6 +104,7 @@ async fn refuse(
     builder: Arc<Builder<TokioExecutor>>,
     io: TokioIo<tokio::net::TcpStream>,
     cap: usize,
+    secure_cookies: bool,
 ) {
     tracing::warn!(cap, "connection refused: too many open connections");
     let service = hyper::service::service_fn(move |_req: Request<Incoming>| async move {
