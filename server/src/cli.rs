@@ -67,11 +67,7 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
     match command {
         Command::Serve => unreachable!("serve is run by main"),
         Command::Migrate => {
-            let url = settings
-                .migration_url
-                .as_deref()
-                .unwrap_or(&settings.database_url);
-            startup::migrate(url).await?;
+            startup::migrate(settings.migration_url()).await?;
             println!("The database is up to date.");
         }
         Command::CreateAdmin {

@@ -47,13 +47,7 @@ pub async fn migrate(url: &str) -> anyhow::Result<()> {
 
 /// Migrate, then connect to Postgres (one pool for the process).
 pub async fn connect(settings: &Settings) -> anyhow::Result<PgPool> {
-    migrate(
-        settings
-            .migration_url
-            .as_deref()
-            .unwrap_or(&settings.database_url),
-    )
-    .await?;
+    migrate(settings.migration_url()).await?;
     PgPoolOptions::new()
         .max_connections(settings.max_connections)
         .acquire_timeout(ACQUIRE_TIMEOUT)

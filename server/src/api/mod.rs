@@ -25,7 +25,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/campaigns/{id}/calls", get(campaigns::calls))
         .route("/api/campaigns/{id}/contacts", get(campaigns::contacts))
         .route("/api/calls/{id}", get(campaigns::call))
-        .route("/api/realtime/stream", get(crate::realtime::stream::stream))
+        .route(
+            crate::realtime::stream::PATH,
+            get(crate::realtime::stream::stream),
+        )
         .route("/api/realtime/changes", get(crate::realtime::poll::changes))
         .route("/api/realtime/status", get(realtime_status))
         .route("/api/openapi.json", get(openapi::document))

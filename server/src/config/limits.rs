@@ -36,8 +36,6 @@ pub struct Limits {
     /// Open connections at once (`SWITCHBOARD_MAX_CONNECTIONS`, default 12,000); beyond it a
     /// new connection gets a 429 and is closed.
     pub max_connections: usize,
-    /// Open event streams (`SWITCHBOARD_STREAMS_PER_USER`, `..._PER_ORGANIZATION`, `..._PER_INSTANCE`).
-    pub streams: StreamLimits,
 }
 
 /// Largest request body (JSON, forms, server-function arguments).
@@ -64,7 +62,6 @@ impl Default for Limits {
             request_timeout: Duration::from_secs(30),
             header_read_timeout: Duration::from_secs(30),
             max_connections: 12_000,
-            streams: StreamLimits::default(),
         }
     }
 }
@@ -116,19 +113,6 @@ impl Limits {
                 d.header_read_timeout,
             )?,
             max_connections: at_least_one(env, "SWITCHBOARD_MAX_CONNECTIONS", d.max_connections)?,
-            streams: StreamLimits {
-                per_user: at_least_one(env, "SWITCHBOARD_STREAMS_PER_USER", d.streams.per_user)?,
-                per_organization: at_least_one(
-                    env,
-                    "SWITCHBOARD_STREAMS_PER_ORGANIZATION",
-                    d.streams.per_organization,
-                )?,
-                per_instance: at_least_one(
-                    env,
-                    "SWITCHBOARD_STREAMS_PER_INSTANCE",
-                    d.streams.per_instance,
-                )?,
-            },
         })
     }
 
@@ -140,6 +124,21 @@ impl Limits {
                 .max(self.sign_in_per_address.window_secs),
         )
     }
+}
+
+/// Open event streams (`SWITCHBOARD_STREAMS_PER_USER`, `..._PER_ORGANIZATION`,
+/// `..._PER_INSTANCE`); the realtime engine enforces them.
+pub fn stream_limits(env: &Source) -> anyhow::Result<StreamLimits> {
+    let d = StreamLimits::default();
+    Ok(StreamLimits {
+        per_user: at_least_one(env, "SWITCHBOARD_STREAMS_PER_USER", d.per_user)?,
+        per_organization: at_least_one(
+            env,
+            "SWITCHBOARD_STREAMS_PER_ORGANIZATION",
+            d.per_organization,
+        )?,
+        per_instance: at_least_one(env, "SWITCHBOARD_STREAMS_PER_INSTANCE", d.per_instance)?,
+    })
 }
 
 #[cfg(test)]
@@ -155,7 +154,7 @@ mod tests {
         ]);
         let l = Limits::from_source(&env).unwrap();
         assert_eq!(l.sign_in_per_account.burst, 3);
-        assert_eq!(l.streams.per_user, 2);
+        assert_eq!(stream_limits(&env).unwrap().per_user, 2);
         assert_eq!(l.request_timeout, Duration::from_secs(5));
         assert_eq!(l.sign_in_per_address, Limits::default().sign_in_per_address);
         for bad in [
@@ -163,8 +162,9 @@ mod tests {
             ("SWITCHBOARD_STREAMS_PER_USER", "0"),
             ("SWITCHBOARD_HEADER_TIMEOUT_SECS", "0"),
         ] {
+            let env = Source::from_pairs(&[bad]);
             assert!(
-                Limits::from_source(&Source::from_pairs(&[bad])).is_err(),
+                Limits::from_source(&env).is_err() || stream_limits(&env).is_err(),
                 "{bad:?}"
             );
         }

@@ -87,7 +87,7 @@ impl Settings {
         realtime.retention = Duration::from_secs(retention);
         realtime.max_replay_pages = env.number("SWITCHBOARD_REALTIME_MAX_REPLAY_PAGES", 20)?;
         let limits = Limits::from_source(env)?;
-        realtime.limits = limits.streams;
+        realtime.limits = limits::stream_limits(env)?;
         let settings = Settings {
             database_url,
             migration_url: env.var("DATABASE_MIGRATION_URL"),
@@ -105,6 +105,11 @@ impl Settings {
         };
         settings.check_production()?;
         Ok(settings)
+    }
+
+    /// Where migrations run from: the schema owner's URL when set, else the server's own.
+    pub fn migration_url(&self) -> &str {
+        self.migration_url.as_deref().unwrap_or(&self.database_url)
     }
 
     /// Secure cookies mean production: the demo data (known passwords) and the simulator

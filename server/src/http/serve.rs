@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ConnectInfo;
-use axum::http::{header, HeaderValue, Request, StatusCode};
+use axum::http::{header, HeaderValue, Request};
 use axum::response::IntoResponse;
 use axum::Router;
 use hyper::body::Incoming;
@@ -118,7 +118,6 @@ async fn refuse(
         super::headers::apply(res.headers_mut(), secure_cookies);
         res.headers_mut()
             .insert(header::CONNECTION, HeaderValue::from_static("close"));
-        debug_assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
         Ok::<_, Infallible>(res)
     });
     let conn = builder.serve_connection(io, service);

@@ -8,11 +8,8 @@ use axum::response::{IntoResponse, Response};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// Paths that are long-lived by design.
-const STREAMS: [&str; 1] = ["/api/realtime/stream"];
-
 pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if STREAMS.contains(&req.uri().path()) {
+    if req.uri().path() == crate::realtime::stream::PATH {
         return next.run(req).await;
     }
     let limit = state.settings.limits.request_timeout;

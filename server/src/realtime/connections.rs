@@ -59,7 +59,6 @@ struct Inner {
     next_id: u64,
 }
 
-#[derive(Default)]
 pub struct Connections {
     limits: StreamLimits,
     inner: Mutex<Inner>,

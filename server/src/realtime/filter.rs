@@ -40,15 +40,20 @@ pub struct ColumnFilter {
     pub column: String,
     pub kind: ColumnType,
     pub op: CmpOp,
-    /// The operand of a comparison (one value); empty for `in`, which uses `set`.
-    pub values: Vec<Operand>,
-    set: OperandSet,
+    pub operands: Operands,
+}
+
+/// What a filter compares with: one value, or the set of an `in.(...)` list.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Operands {
+    One(Operand),
+    Set(OperandSet),
 }
 
 /// The values of an `in.(...)` list, looked up by hash: membership costs the same for 1 value
 /// or 100, whatever the event rate.
 #[derive(Clone, Debug, Default, PartialEq)]
-struct OperandSet {
+pub struct OperandSet {
     text: HashSet<String>,
     /// `f64` bits, with -0 stored as 0.
     numbers: HashSet<u64>,
@@ -170,7 +175,7 @@ fn parse_filter(f: &str, table: &str, info: &TableInfo) -> Result<ColumnFilter, 
             "column {column} is boolean: only eq, neq and in apply"
         ));
     }
-    let values = if op == CmpOp::In {
+    let operands = if op == CmpOp::In {
         let list = value
             .strip_prefix('(')
             .and_then(|v| v.strip_suffix(')'))
@@ -187,22 +192,15 @@ fn parse_filter(f: &str, table: &str, info: &TableInfo) -> Result<ColumnFilter, 
             }
             set.insert(operand(kind, column, v)?);
         }
-        return Ok(ColumnFilter {
-            column: column.to_owned(),
-            kind,
-            op,
-            values: Vec::new(),
-            set,
-        });
+        Operands::Set(set)
     } else {
-        vec![operand(kind, column, value)?]
+        Operands::One(operand(kind, column, value)?)
     };
     Ok(ColumnFilter {
         column: column.to_owned(),
         kind,
         op,
-        values,
-        set: OperandSet::default(),
+        operands,
     })
 }
 
@@ -268,15 +266,17 @@ impl ColumnFilter {
         let Some(value) = row.get(&self.column) else {
             return false;
         };
-        let test = |operand: &Operand| compare(value, operand);
+        let one = match &self.operands {
+            Operands::Set(set) => return set.contains(value),
+            Operands::One(operand) => compare(value, operand),
+        };
         match self.op {
-            CmpOp::Eq => test(&self.values[0]) == Some(Ordering::Equal),
-            CmpOp::Neq => test(&self.values[0]).is_some_and(|o| o != Ordering::Equal),
-            CmpOp::Lt => test(&self.values[0]) == Some(Ordering::Less),
-            CmpOp::Lte => test(&self.values[0]).is_some_and(|o| o != Ordering::Greater),
-            CmpOp::Gt => test(&self.values[0]) == Some(Ordering::Greater),
-            CmpOp::Gte => test(&self.values[0]).is_some_and(|o| o != Ordering::Less),
-            CmpOp::In => self.set.contains(value),
+            CmpOp::Eq | CmpOp::In => one == Some(Ordering::Equal),
+            CmpOp::Neq => one.is_some_and(|o| o != Ordering::Equal),
+            CmpOp::Lt => one == Some(Ordering::Less),
+            CmpOp::Lte => one.is_some_and(|o| o != Ordering::Greater),
+            CmpOp::Gt => one == Some(Ordering::Greater),
+            CmpOp::Gte => one.is_some_and(|o| o != Ordering::Less),
         }
     }
 }

@@ -33,6 +33,9 @@ use crate::auth::extract::{AuthUser, Credential};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
+/// Where the stream is served (long-lived by design: no request timeout applies).
+pub const PATH: &str = "/api/realtime/stream";
+
 /// Changes read from the log per query while replaying.
 pub const REPLAY_PAGE: i64 = 500;
 /// Longest a stream waits for its turn to read a replay page; past it the stream ends and the
@@ -256,6 +259,10 @@ fn session(
         }
         let mut heartbeat = tokio::time::interval(rt.config.heartbeat);
         heartbeat.reset();
+        // Made once, not per event: each completes at most once, and the loop ends after.
+        let shutdown = rt.shutdown.clone().cancelled_owned();
+        let ended = conn.ended.clone().cancelled_owned();
+        tokio::pin!(shutdown, ended);
         loop {
             if conn.ended.is_cancelled() {
                 yield Ok(Bytes::from_static(SESSION_ENDED));
@@ -287,8 +294,8 @@ fn session(
             }
             let first = tokio::select! {
                 biased;
-                () = rt.shutdown.cancelled() => break,
-                () = conn.ended.cancelled() => continue,
+                () = &mut shutdown => break,
+                () = &mut ended => continue,
                 r = rx.recv() => r,
                 _ = heartbeat.tick() => { yield Ok(Bytes::from_static(HEARTBEAT)); continue; }
             };

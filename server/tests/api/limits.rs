@@ -295,7 +295,7 @@ async fn a_replay_longer_than_the_cap_is_a_reset_then_live_changes() {
 
 #[tokio::test]
 async fn an_unknown_table_does_not_read_the_catalog_on_every_request() {
-    let app = spawn_app_pool().await;
+    let app = crate::helpers::spawn_app().await;
     let registry = server::realtime::registry::Registry::default();
     registry.refresh(&app.pool).await.unwrap();
     let closed = app.pool.clone();
@@ -310,10 +310,6 @@ async fn an_unknown_table_does_not_read_the_catalog_on_every_request() {
         );
     }
     assert!(registry.table(&closed, "calls").await.unwrap().is_some());
-}
-
-async fn spawn_app_pool() -> TestApp {
-    crate::helpers::spawn_app().await
 }
 
 #[tokio::test]

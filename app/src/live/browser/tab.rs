@@ -20,15 +20,11 @@ use crate::live::Realtime;
 /// Names of the Web Lock the stream holder keeps and of the channel tabs talk on: one pair
 /// per user and organization, so two accounts signed in one after the other in one browser
 /// never share a stream or hear each other's changes.
-fn lock_name(me: Identity) -> String {
-    format!(
-        "switchboard-realtime-stream:{}:{}",
-        me.organization_id, me.user_id
-    )
+fn scoped(name: &str, me: Identity) -> String {
+    format!("{name}:{}:{}", me.organization_id, me.user_id)
 }
-fn channel_name(me: Identity) -> String {
-    format!("switchboard-realtime:{}:{}", me.organization_id, me.user_id)
-}
+const LOCK_NAME: &str = "switchboard-realtime-stream";
+const CHANNEL_NAME: &str = "switchboard-realtime";
 /// Changes a hidden tab may queue before it drops them and reloads its views instead.
 const MAX_QUEUED_CHANGES: usize = 20_000;
 /// Flush fallback when animation frames do not run (hidden tabs).
@@ -78,7 +74,7 @@ pub fn start(signals: Realtime, identity: Identity) {
     if TAB.with(|t| t.borrow().is_some()) {
         return;
     }
-    let channel = BroadcastChannel::new(&channel_name(identity)).ok();
+    let channel = BroadcastChannel::new(&scoped(CHANNEL_NAME, identity)).ok();
     let on_message = channel.as_ref().map(|ch| {
         let cb = Closure::<dyn FnMut(MessageEvent)>::new(|ev: MessageEvent| {
             if let Some(text) = ev.data().as_string() {
@@ -106,7 +102,7 @@ pub fn start(signals: Realtime, identity: Identity) {
         })
     });
     set_role("waiting");
-    if !js::hold_lock_forever(&lock_name(identity), source::lead) {
+    if !js::hold_lock_forever(&scoped(LOCK_NAME, identity), source::lead) {
         // No Web Locks: this tab keeps a stream of its own.
         source::lead();
     }
