@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { collectErrors, openCampaign, PASSWORD, pill, psql, signIn } from './support';
+import { collectErrors, hydrated, openCampaign, PASSWORD, pill, psql, signIn } from './support';
 
 /** Record every Content-Security-Policy violation the page reports. */
 async function watchCsp(page: import('@playwright/test').Page) {
@@ -21,7 +21,7 @@ test('pages hydrate and go live under the Content-Security-Policy, with no viola
   expect(policy).toContain("script-src 'self' 'wasm-unsafe-eval' 'nonce-");
   expect(policy).toContain("frame-ancestors 'none'");
   await signIn(page, 'operator@acme.example');
-  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
+  await hydrated(page);
   await expect(pill(page)).toHaveAttribute('data-state', 'live');
   await openCampaign(page, 'Spring Renewals');
   await expect(pill(page)).toHaveAttribute('data-state', 'live');
@@ -29,7 +29,7 @@ test('pages hydrate and go live under the Content-Security-Policy, with no viola
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Campaigns' }).click();
   await expect(page.getByRole('heading', { name: 'Campaigns' })).toBeVisible();
   await page.reload();
-  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
+  await hydrated(page);
   expect(await violations(page)).toEqual([]);
   expect(errors).toEqual([]);
 });
