@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::PgPool;
 
+use app::api::operations::OpsContext;
 use app::model::CurrentUser;
 use app::{shell, App};
 
@@ -20,9 +21,10 @@ use crate::state::AppState;
 
 /// What every render gets: the pool, and — for a page — a Content-Security-Policy that
 /// allows the inline hydration scripts carrying this response's nonce.
-fn page_context(pool: PgPool) -> impl Fn() + Clone + Send + 'static {
+fn page_context(pool: PgPool, ops: OpsContext) -> impl Fn() + Clone + Send + 'static {
     move || {
         provide_context(pool.clone());
+        provide_context(ops.clone());
         if let (Some(nonce), Some(res)) = (
             leptos::nonce::use_nonce(),
             use_context::<leptos_axum::ResponseOptions>(),
@@ -38,12 +40,51 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let routes = generate_route_list(App);
     let options = state.leptos.clone();
     Router::new()
-        .leptos_routes_with_context(state, routes, page_context(state.pool.clone()), move || {
-            shell(options.clone())
-        })
+        .leptos_routes_with_context(
+            state,
+            routes,
+            page_context(state.pool.clone(), ops_context(state)),
+            move || shell(options.clone()),
+        )
         .route_layer(middleware::from_fn(require_login))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            refuse_cross_site_calls,
+        ))
         .route_layer(middleware::from_fn(server_fn_errors))
         .fallback(static_or_not_found)
+}
+
+/// What the operations server functions need to know about this server.
+fn ops_context(state: &AppState) -> OpsContext {
+    let stats = state.realtime.stats.clone();
+    OpsContext {
+        thresholds: state.settings.operations.thresholds.clone(),
+        live_updates: std::sync::Arc::new(move || {
+            stats
+                .listener_connected
+                .load(std::sync::atomic::Ordering::Relaxed)
+        }),
+        public_url: state.settings.public_url.clone(),
+        secure: state.settings.secure_cookies,
+    }
+}
+
+/// Server functions are called by this site's own pages: one posted from another site (a
+/// cross-site form or fetch riding on the session cookie) is refused with 403.
+async fn refuse_cross_site_calls(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if req.uri().path().starts_with("/sf/") && req.method() != axum::http::Method::GET {
+        if let Some(why) =
+            crate::auth::origin::cross_site(req.headers(), state.settings.public_url.as_deref())
+        {
+            return crate::error::ApiError::Forbidden(format!("refused: {why}")).into_response();
+        }
+    }
+    next.run(req).await
 }
 
 /// Server functions (registered by `leptos_routes_with_context` under `/sf/`): Leptos answers
@@ -113,7 +154,7 @@ async fn static_or_not_found(
         return Redirect::to(&login_url(&uri)).into_response();
     }
     let handler = leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-        page_context(state.pool.clone()),
+        page_context(state.pool.clone(), ops_context(&state)),
         shell,
     );
     handler(uri, State(state), req).await

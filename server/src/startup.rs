@@ -21,7 +21,7 @@ use crate::auth::sign_in::SignInGate;
 use crate::config::{Settings, ACQUIRE_TIMEOUT, MAX_REQUEST_BODY};
 use crate::realtime::{self, Realtime};
 use crate::state::AppState;
-use crate::{api, auth, demo, error, http, pages};
+use crate::{api, auth, demo, error, http, operations, pages};
 
 pub struct Application {
     listener: TcpListener,
@@ -58,6 +58,7 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<PgPool> {
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        operations::metrics::handle();
         let pool = connect(&settings).await?;
         if settings.seed_demo {
             let outcome = demo::seed::seed(&pool)
@@ -136,7 +137,37 @@ impl Application {
             cancel.clone(),
         ));
         background.spawn(sample_stats(rt.clone(), cancel.clone()));
-        if let Some(sim) = self.state.settings.simulator.clone() {
+        let ops = self.state.settings.operations.clone();
+        background.spawn(operations::sampler::run(
+            rt.clone(),
+            self.state.pool.clone(),
+            ops.sample_interval,
+            cancel.clone(),
+        ));
+        background.spawn(operations::timeouts::run(
+            self.state.pool.clone(),
+            ops,
+            cancel.clone(),
+        ));
+        if let Some(mut sim) = self.state.settings.simulator.clone() {
+            if sim.webhooks {
+                // Post to our own listener; sign for the URL the server checks against.
+                let mut local = self.address();
+                if local.ip().is_unspecified() {
+                    local.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+                }
+                let send_to = format!("http://{local}");
+                let signed_origin = self
+                    .state
+                    .settings
+                    .public_url
+                    .clone()
+                    .unwrap_or_else(|| send_to.clone());
+                sim.target = Some(demo::simulator::WebhookTarget {
+                    send_to,
+                    signed_origin,
+                });
+            }
             background.spawn(demo::simulator::run(
                 self.state.pool.clone(),
                 sim,
@@ -180,7 +211,9 @@ fn router(state: AppState) -> Router {
         .merge(api::router())
         .route("/auth/login", axum::routing::post(auth::login_form))
         .route("/auth/logout", axum::routing::post(auth::logout))
-        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .route("/healthz", axum::routing::get(operations::probes::healthz))
+        .route("/readyz", axum::routing::get(operations::probes::readyz))
+        .route("/metrics", axum::routing::get(operations::metrics::scrape))
         .merge(pages::router(&state))
         // gzip for clients that ask (the WASM bundle shrinks ~4x); never for event streams,
         // which the default predicate leaves alone so events are not held in a buffer.
@@ -199,6 +232,7 @@ fn router(state: AppState) -> Router {
             http::headers::secure,
         ))
         .layer(axum::middleware::from_fn(error::log_errors))
+        .layer(axum::middleware::from_fn(operations::metrics::track))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
                 tracing::info_span!(

@@ -8,8 +8,10 @@ pub mod calls;
 pub mod campaigns;
 pub mod contacts;
 mod error;
+pub mod health;
 pub mod recent;
 pub mod snapshot;
+pub mod telephony;
 pub mod throttle;
 pub mod users;
 

@@ -2,6 +2,8 @@
 
 mod campaigns;
 mod openapi;
+mod operations;
+mod webhooks;
 
 use axum::http::{Method, Uri};
 use axum::routing::{get, post};
@@ -24,7 +26,19 @@ pub fn router() -> Router<AppState> {
         .route("/api/campaigns/{id}", get(campaigns::get))
         .route("/api/campaigns/{id}/calls", get(campaigns::calls))
         .route("/api/campaigns/{id}/contacts", get(campaigns::contacts))
+        .route("/api/calls/health-check", get(operations::health_check))
         .route("/api/calls/{id}", get(campaigns::call))
+        .route("/api/admin/telephony", get(operations::telephony_settings))
+        .route(
+            "/api/admin/telephony/rotate",
+            post(operations::rotate_token),
+        )
+        .route("/api/telemetry/clock", get(operations::clock))
+        .route("/api/telemetry/latency", post(operations::latency))
+        .route(
+            "/api/webhooks/twilio/{organization_id}",
+            post(webhooks::twilio),
+        )
         .route(
             crate::realtime::stream::PATH,
             get(crate::realtime::stream::stream),

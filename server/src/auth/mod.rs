@@ -6,7 +6,7 @@
 pub mod client;
 pub mod extract;
 pub mod handlers;
-mod origin;
+pub mod origin;
 mod refusal;
 pub mod revocation;
 pub mod sign_in;

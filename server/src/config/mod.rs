@@ -1,6 +1,7 @@
 //! Configuration, read from the environment (see `.env.example`).
 
 mod limits;
+mod operations;
 mod source;
 
 use std::net::SocketAddr;
@@ -9,6 +10,7 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 
 use crate::demo::simulator::SimulatorConfig;
+use crate::operations::OperationsConfig;
 use crate::realtime::RealtimeConfig;
 
 pub use limits::{Limits, MAX_REQUEST_BODY};
@@ -40,6 +42,8 @@ pub struct Settings {
     /// Rate limits, timeouts and caps.
     pub limits: Limits,
     pub realtime: RealtimeConfig,
+    /// Call timeouts, health thresholds, metrics access.
+    pub operations: OperationsConfig,
 }
 
 impl Settings {
@@ -74,6 +78,14 @@ impl Settings {
             }
             Some(SimulatorConfig {
                 calls_per_second: rate,
+                // Like a real provider: signed status callbacks over HTTP, unless told not to.
+                webhooks: match env.var("SWITCHBOARD_SIMULATOR_TRANSPORT").as_deref() {
+                    None | Some("webhooks") => true,
+                    Some("direct") => false,
+                    Some(other) => bail!(
+                        "SWITCHBOARD_SIMULATOR_TRANSPORT must be webhooks or direct, not {other:?}"
+                    ),
+                },
                 ..SimulatorConfig::default()
             })
         } else {
@@ -102,6 +114,7 @@ impl Settings {
             secure_cookies: env.flag("SWITCHBOARD_SECURE_COOKIES", false)?,
             limits,
             realtime,
+            operations: operations::from_source(env)?,
         };
         settings.check_production()?;
         Ok(settings)
@@ -145,6 +158,7 @@ impl Settings {
             secure_cookies: false,
             limits: Limits::default(),
             realtime: RealtimeConfig::default(),
+            operations: OperationsConfig::default(),
         }
     }
 }

@@ -174,7 +174,7 @@ async fn insert_campaign(
                CASE WHEN p.status = 'completed' THEN t.q + interval '7 seconds' END,
                t.q + interval '7 seconds' + t.talk,
                CASE WHEN p.status = 'failed'
-                    THEN (ARRAY['no-answer','busy','invalid-number','carrier-error'])[1 + (abs(hashtext(p.id::text)) % 4)] END,
+                    THEN (ARRAY['no-answer','busy','failed','canceled'])[1 + (abs(hashtext(p.id::text)) % 4)] END,
                'sim-' || gen_random_uuid(),
                t.q, t.q + interval '7 seconds' + t.talk
         FROM contacts p

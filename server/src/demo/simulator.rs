@@ -1,17 +1,23 @@
-//! The demo dialer: for every active campaign it keeps placing calls and moves them through
-//! QUEUED → RINGING → IN_PROGRESS → ENDED (or FAILED) at a realistic pace, by writing to
-//! Postgres like a real dialer would. With several server instances only one dials at a time:
-//! the one holding a Postgres advisory lock; another takes over if it goes away.
+//! The demo dialer: for every active campaign it keeps placing calls and plays the telephony
+//! provider for them: it moves them through QUEUED → RINGING → IN_PROGRESS → ENDED (or FAILED)
+//! at a realistic pace by sending Twilio status callbacks, signed with the organization's auth
+//! token, over HTTP to the server's own webhook — so `make run` exercises the real webhook
+//! path. Tests may apply the same callbacks directly instead (`webhooks: false`). With several
+//! server instances only one dials at a time: the one holding a Postgres advisory lock;
+//! another takes over if it goes away.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use app::data::telephony::{ProviderStatus, StatusCallback};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sqlx::pool::PoolConnection;
 use sqlx::{PgPool, Postgres};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
+
+use super::provider::Provider;
 
 /// Advisory lock key held by the instance that runs the dialer.
 pub const LEADER_LOCK_KEY: i64 = 0x5357_4244_4941_4c00; // "SWBDIAL\0"
@@ -30,6 +36,20 @@ pub struct SimulatorConfig {
     pub tick: Duration,
     /// Multiplies every call-phase duration (1.0 is realistic; tests use less).
     pub time_scale: f64,
+    /// Send status callbacks over HTTP (`SWITCHBOARD_SIMULATOR_TRANSPORT=webhooks`, the
+    /// default of `make run`) rather than applying them directly (`direct`).
+    pub webhooks: bool,
+    /// Where the callbacks go; set by the application once it is listening.
+    pub target: Option<WebhookTarget>,
+}
+
+/// Where the dialer posts callbacks, and the origin it signs them for.
+#[derive(Clone, Debug)]
+pub struct WebhookTarget {
+    /// e.g. `http://127.0.0.1:3000`: this instance's own listener.
+    pub send_to: String,
+    /// `SWITCHBOARD_PUBLIC_URL` when set (the URL the server checks signatures against).
+    pub signed_origin: String,
 }
 
 impl Default for SimulatorConfig {
@@ -39,6 +59,8 @@ impl Default for SimulatorConfig {
             failure_rate: 0.04,
             tick: Duration::from_millis(200),
             time_scale: 1.0,
+            webhooks: false,
+            target: None,
         }
     }
 }
@@ -51,7 +73,13 @@ enum Step {
     Hangup,
 }
 
-const FAILURE_REASONS: [&str; 4] = ["no-answer", "busy", "invalid-number", "carrier-error"];
+/// How failed calls fail, as the provider reports it.
+const FAILURES: [ProviderStatus; 4] = [
+    ProviderStatus::NoAnswer,
+    ProviderStatus::Busy,
+    ProviderStatus::Failed,
+    ProviderStatus::Canceled,
+];
 
 /// Run until cancelled: wait to become the dialer, then dial.
 pub async fn run(pool: PgPool, cfg: SimulatorConfig, cancel: CancellationToken) {
@@ -90,14 +118,17 @@ pub struct Dialer {
     rng: StdRng,
     /// Fractional calls owed to each organization.
     credit: HashMap<Uuid, f64>,
-    plans: HashMap<Uuid, (Instant, Step)>,
+    plans: HashMap<Uuid, Plan>,
+    provider: Provider,
     last_tick: Instant,
     last_adopt: Option<Instant>,
 }
 
 impl Dialer {
     pub fn new(pool: PgPool, cfg: SimulatorConfig) -> Self {
+        let target = cfg.target.clone().filter(|_| cfg.webhooks);
         Dialer {
+            provider: Provider::new(pool.clone(), target),
             pool,
             cfg,
             rng: StdRng::from_entropy(),
@@ -145,9 +176,9 @@ impl Dialer {
         Duration::from_secs_f64(secs * self.cfg.time_scale)
     }
 
-    fn plan(&mut self, call: Uuid, step: Step) {
+    fn plan(&mut self, call: CallRef, step: Step) {
         let due = Instant::now() + self.delay(step);
-        self.plans.insert(call, (due, step));
+        self.plans.insert(call.id, Plan { due, step, call });
     }
 
     /// One step: adopt stray calls, place new calls, advance the calls that are due.
@@ -165,14 +196,19 @@ impl Dialer {
         self.advance_due().await
     }
 
-    /// Take over active calls this dialer has no plan for.
+    /// Take over active calls this dialer has no plan for (e.g. written with psql): they get a
+    /// provider call id if they have none, and their callbacks continue the sequence.
     async fn adopt(&mut self) -> Result<(), sqlx::Error> {
-        let rows: Vec<(Uuid, String)> = sqlx::query_as(
-            "SELECT id, status FROM calls WHERE status IN ('QUEUED', 'RINGING', 'IN_PROGRESS')",
+        let rows: Vec<(Uuid, Uuid, String, String, Option<i32>, String)> = sqlx::query_as(
+            "UPDATE calls k SET provider_call_id = COALESCE(k.provider_call_id, 'sim-' || k.id) \
+             FROM contacts p \
+             WHERE p.id = k.contact_id AND k.status IN ('QUEUED', 'RINGING', 'IN_PROGRESS') \
+               AND (k.provider_call_id IS NULL OR k.provider_call_id LIKE 'sim-%') \
+             RETURNING k.id, k.organization_id, k.provider_call_id, k.status, k.provider_sequence, p.phone",
         )
         .fetch_all(&self.pool)
         .await?;
-        for (id, status) in rows {
+        for (id, org, sid, status, seq, phone) in rows {
             if self.plans.contains_key(&id) {
                 continue;
             }
@@ -181,7 +217,14 @@ impl Dialer {
                 "RINGING" => Step::Answer,
                 _ => Step::Hangup,
             };
-            self.plan(id, step);
+            let call = CallRef {
+                id,
+                org,
+                sid,
+                phone,
+                next_seq: seq.map_or(0, |s| s + 1),
+            };
+            self.plan(call, step);
         }
         Ok(())
     }
@@ -207,7 +250,11 @@ impl Dialer {
             for _ in 0..due {
                 let campaign = campaigns[self.rng.gen_range(0..campaigns.len())];
                 match place_call(&self.pool, campaign).await? {
-                    Some(call) => self.plan(call, Step::Ring),
+                    Some(mut call) => {
+                        // The provider confirms the call it was asked to place.
+                        self.report(&mut call, ProviderStatus::Initiated).await;
+                        self.plan(call, Step::Ring);
+                    }
                     None => complete_if_done(&self.pool, campaign).await?,
                 }
             }
@@ -217,55 +264,86 @@ impl Dialer {
 
     async fn advance_due(&mut self) -> Result<(), sqlx::Error> {
         let now = Instant::now();
-        let due: Vec<(Uuid, Step)> = self
+        let due: Vec<Uuid> = self
             .plans
             .iter()
-            .filter(|(_, (at, _))| *at <= now)
-            .map(|(id, (_, step))| (*id, *step))
+            .filter(|(_, p)| p.due <= now)
+            .map(|(id, _)| *id)
             .collect();
-        for (call, step) in due {
-            self.plans.remove(&call);
-            let next = match step {
-                Step::Ring => advance(&self.pool, call, "QUEUED", "RINGING", "started_at")
-                    .await?
-                    .then_some(Step::Answer),
-                Step::Answer if self.rng.gen_bool(self.cfg.failure_rate) => {
-                    let reason = FAILURE_REASONS[self.rng.gen_range(0..FAILURE_REASONS.len())];
-                    fail(&self.pool, call, reason).await?;
-                    None
-                }
-                Step::Answer => advance(&self.pool, call, "RINGING", "IN_PROGRESS", "answered_at")
-                    .await?
-                    .then_some(Step::Hangup),
-                Step::Hangup => {
-                    hang_up(&self.pool, call).await?;
-                    None
-                }
+        for id in due {
+            let Some(Plan { step, mut call, .. }) = self.plans.remove(&id) else {
+                continue;
             };
-            if let Some(next) = next {
-                self.plan(call, next);
+            let (status, next) = match step {
+                Step::Ring => (ProviderStatus::Ringing, Some(Step::Answer)),
+                Step::Answer if self.rng.gen_bool(self.cfg.failure_rate) => {
+                    (FAILURES[self.rng.gen_range(0..FAILURES.len())], None)
+                }
+                Step::Answer => (ProviderStatus::InProgress, Some(Step::Hangup)),
+                Step::Hangup => (ProviderStatus::Completed, None),
+            };
+            if self.report(&mut call, status).await {
+                if let Some(next) = next {
+                    self.plan(call, next);
+                }
             }
         }
         Ok(())
     }
+
+    /// Send the call's next status callback; false if the call is gone or over.
+    async fn report(&mut self, call: &mut CallRef, status: ProviderStatus) -> bool {
+        let cb = StatusCallback {
+            call_sid: call.sid.clone(),
+            status,
+            sequence: Some(call.next_seq),
+        };
+        call.next_seq += 1;
+        self.provider.send(call.org, &call.phone, &cb).await
+    }
+}
+
+/// A call the dialer is placing, as the provider knows it.
+#[derive(Clone, Debug)]
+struct CallRef {
+    id: Uuid,
+    org: Uuid,
+    sid: String,
+    phone: String,
+    /// The `SequenceNumber` of its next callback.
+    next_seq: i32,
+}
+
+/// What happens to a call next, and when.
+struct Plan {
+    due: Instant,
+    step: Step,
+    call: CallRef,
 }
 
 /// Queue a call to the next pending contact of the campaign; `None` when none is left.
-async fn place_call(pool: &PgPool, campaign: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
-    sqlx::query_scalar(
+async fn place_call(pool: &PgPool, campaign: Uuid) -> Result<Option<CallRef>, sqlx::Error> {
+    let row: Option<(Uuid, Uuid, String, String)> = sqlx::query_as(
         "WITH pick AS ( \
              SELECT id FROM contacts WHERE campaign_id = $1 AND status = 'pending' \
              ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED), \
          taken AS ( \
              UPDATE contacts c SET status = 'calling' FROM pick WHERE c.id = pick.id \
-             RETURNING c.id, c.organization_id, c.campaign_id) \
+             RETURNING c.id, c.organization_id, c.campaign_id, c.phone) \
          INSERT INTO calls (organization_id, campaign_id, contact_id, status, provider_call_id) \
          SELECT organization_id, campaign_id, id, 'QUEUED', 'sim-' || gen_random_uuid() FROM taken \
-         RETURNING id",
+         RETURNING id, organization_id, provider_call_id, (SELECT phone FROM taken)",
     )
     .bind(campaign)
     .fetch_optional(pool)
-    .await
+    .await?;
+    Ok(row.map(|(id, org, sid, phone)| CallRef {
+        id,
+        org,
+        sid,
+        phone,
+        next_seq: 0,
+    }))
 }
 
 /// Mark an active campaign completed once no contact is pending or being called.
@@ -280,50 +358,5 @@ async fn complete_if_done(pool: &PgPool, campaign: Uuid) -> Result<(), sqlx::Err
     if done.rows_affected() > 0 {
         tracing::info!(%campaign, "campaign completed");
     }
-    Ok(())
-}
-
-/// Move a call from `from` to `to`, stamping `stamp`; false if it was no longer in `from`.
-async fn advance(
-    pool: &PgPool,
-    call: Uuid,
-    from: &str,
-    to: &str,
-    stamp: &str,
-) -> Result<bool, sqlx::Error> {
-    debug_assert!(matches!(stamp, "started_at" | "answered_at"));
-    let sql =
-        format!("UPDATE calls SET status = $3, {stamp} = now() WHERE id = $1 AND status = $2");
-    let done = sqlx::query(&sql)
-        .bind(call)
-        .bind(from)
-        .bind(to)
-        .execute(pool)
-        .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-async fn fail(pool: &PgPool, call: Uuid, reason: &str) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "WITH k AS (UPDATE calls SET status = 'FAILED', ended_at = now(), failure_reason = $2 \
-                    WHERE id = $1 AND status = 'RINGING' RETURNING contact_id) \
-         UPDATE contacts SET status = 'failed' FROM k WHERE contacts.id = k.contact_id",
-    )
-    .bind(call)
-    .bind(reason)
-    .execute(pool)
-    .await?;
-    Ok(())
-}
-
-async fn hang_up(pool: &PgPool, call: Uuid) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "WITH k AS (UPDATE calls SET status = 'ENDED', ended_at = now() \
-                    WHERE id = $1 AND status = 'IN_PROGRESS' RETURNING contact_id) \
-         UPDATE contacts SET status = 'completed' FROM k WHERE contacts.id = k.contact_id",
-    )
-    .bind(call)
-    .execute(pool)
-    .await?;
     Ok(())
 }

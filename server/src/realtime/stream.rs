@@ -7,6 +7,7 @@
 
 use std::convert::Infallible;
 use std::sync::atomic::Ordering::Relaxed;
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
@@ -235,6 +236,8 @@ fn session(
         let owner = conn.owner();
         let org = owner.organization;
         let mut rx = rt.hub.subscribe(org);
+        let counters = rt.stats.org(org);
+        let _subscribed = Subscribed::new(counters.clone(), subs.len());
         let mut out = Outbox { subs, org, last: Cursor::START, delivered: 0 };
         yield Ok(Bytes::from_static(b"retry: 1000\n\n"));
         // Whose stream this is, before anything else: a browser tab that finds another
@@ -277,7 +280,7 @@ fn session(
                     pages += 1;
                     replay_page(&rt, &pool, &mut out, &tables).await
                 };
-                rt.stats.deliveries.fetch_add(out.delivered - before, Relaxed);
+                rt.stats.delivered(&counters, out.delivered - before);
                 match step {
                     Ok(Replayed::More(frames)) => { if let Some(f) = frames { yield Ok(f); } continue; }
                     Ok(Replayed::Done(frames)) => { if let Some(f) = frames { yield Ok(f); } }
@@ -316,7 +319,7 @@ fn session(
                     Err(_) => break,
                 }
             }
-            rt.stats.deliveries.fetch_add(out.delivered - before, Relaxed);
+            rt.stats.delivered(&counters, out.delivered - before);
             if let Some(b) = buf.take() { yield Ok(b); }
             if lagged {
                 // Fell behind the hub: listen afresh, then fill the gap from the log.
@@ -348,5 +351,21 @@ mod tests {
             b"event: change\n\nevent: change\n\n"
         );
         assert!(batch.take().is_none());
+    }
+}
+
+/// Counts a stream's subscriptions in its organization's figures while the stream is open.
+struct Subscribed(Arc<crate::realtime::stats::OrgCounters>, i64);
+
+impl Subscribed {
+    fn new(counters: Arc<crate::realtime::stats::OrgCounters>, n: usize) -> Self {
+        counters.subscriptions.fetch_add(n as i64, Relaxed);
+        Subscribed(counters, n as i64)
+    }
+}
+
+impl Drop for Subscribed {
+    fn drop(&mut self) {
+        self.0.subscriptions.fetch_sub(self.1, Relaxed);
     }
 }

@@ -132,13 +132,23 @@ async fn drain(rt: &Realtime, pool: &PgPool, cursor: &mut Cursor) -> Result<(), 
                 end,
                 complete,
             } => {
-                if let Some(last) = changes.last() {
-                    let delay = (Utc::now() - last.committed_at)
-                        .num_microseconds()
-                        .unwrap_or(0);
-                    rt.stats
-                        .publish_delay_us
-                        .store(delay.max(0) as u64, Relaxed);
+                let now = Utc::now();
+                let mut per_org: Vec<(uuid::Uuid, u64)> = Vec::new();
+                for change in &changes {
+                    let delay = (now - change.committed_at).num_microseconds().unwrap_or(0);
+                    rt.stats.publish_delay(delay.max(0) as u64);
+                    metrics::histogram!(crate::operations::metrics::PUBLISH_DELAY)
+                        .record(delay.max(0) as f64 / 1e6);
+                    match per_org
+                        .iter_mut()
+                        .find(|(o, _)| *o == change.organization_id)
+                    {
+                        Some((_, n)) => *n += 1,
+                        None => per_org.push((change.organization_id, 1)),
+                    }
+                }
+                for (org, n) in per_org {
+                    rt.stats.org(org).published.fetch_add(n, Relaxed);
                 }
                 rt.stats.published.fetch_add(changes.len() as u64, Relaxed);
                 for change in changes {

@@ -14,7 +14,7 @@ use crate::realtime::{insert_call, stream_url};
 use crate::sse::Sse;
 
 /// A login role for this test database: `switchboard_app`'s grants (or none).
-fn role_url(app: &TestApp, role: &str, with_app_grants: bool) -> String {
+pub fn role_url(app: &TestApp, role: &str, with_app_grants: bool) -> String {
     app.psql(&format!(
         "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN \
          CREATE ROLE {role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE; END IF; END $$"

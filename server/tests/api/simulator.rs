@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use server::demo::simulator::{run, SimulatorConfig};
 
-use crate::helpers::spawn_seeded;
+use crate::helpers::{spawn_seeded, spawn_with};
 
 fn fast() -> SimulatorConfig {
     SimulatorConfig {
@@ -14,6 +14,7 @@ fn fast() -> SimulatorConfig {
         tick: Duration::from_millis(50),
         // Every call phase 50× faster: a whole call takes at most ~1.4 s.
         time_scale: 0.02,
+        ..SimulatorConfig::default()
     }
 }
 
@@ -108,4 +109,36 @@ async fn only_one_of_several_instances_dials_at_a_time() {
     a.await.unwrap();
     b.await.unwrap();
     assert_eq!(holders, 1);
+}
+
+#[tokio::test]
+async fn in_make_run_the_dialer_moves_calls_through_the_signed_webhook() {
+    let app = spawn_with(|s| {
+        s.simulator = Some(SimulatorConfig {
+            webhooks: true,
+            ..fast()
+        });
+    })
+    .await;
+    server::demo::seed::seed(&app.pool).await.unwrap();
+    let mut moved = false;
+    for _ in 0..100 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let (applied, rejected, ended): (i64, i64, i64) = sqlx::query_as(
+            "SELECT COALESCE(sum(received) FILTER (WHERE outcome = 'applied'), 0)::bigint, \
+                    COALESCE(sum(received) FILTER (WHERE outcome = 'rejected'), 0)::bigint, \
+                    (SELECT count(*) FROM calls WHERE status = 'ENDED' AND last_callback_at IS NOT NULL \
+                       AND provider_sequence >= 3) \
+             FROM webhook_receipts",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        assert_eq!(rejected, 0, "every callback the dialer signs is accepted");
+        if applied >= 10 && ended >= 1 {
+            moved = true;
+            break;
+        }
+    }
+    assert!(moved, "calls ended through callbacks received over HTTP");
 }

@@ -6,6 +6,8 @@ use uuid::Uuid;
 
 use crate::cursor::Cursor;
 
+pub mod operations;
+
 /// Lifecycle of one call: QUEUED → RINGING → IN_PROGRESS → ENDED, or FAILED from any active state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -5,6 +5,8 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
+pub mod operations;
+
 use crate::model::{CampaignDetail, CampaignsOverview, Contact, CurrentUser};
 
 /// Contacts shown per page on the campaign detail page.
