@@ -21,8 +21,8 @@ use leptos_router::{
 };
 
 use pages::{
-    campaign_detail::CampaignDetailPage, campaigns::CampaignsPage, login::LoginPage,
-    not_found::NotFound,
+    admin_health::AdminHealthPage, campaign_detail::CampaignDetailPage, campaigns::CampaignsPage,
+    login::LoginPage, not_found::NotFound,
 };
 
 /// The HTML document the server renders around the app.
@@ -60,6 +60,7 @@ pub fn App() -> impl IntoView {
                 // whole page are ready before the first byte is sent.
                 <Route path=path!("/") view=CampaignsPage ssr=SsrMode::Async />
                 <Route path=path!("/campaigns/:id") view=CampaignDetailPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/health") view=AdminHealthPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use super::health_indicator::HealthIndicator;
 use super::live_status::ConnectionPill;
 use super::toasts::Toasts;
 use crate::api::me;
@@ -43,6 +44,7 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                                 .map(|u| {
                                     view! {
                                         <div class="flex min-w-0 flex-wrap items-center gap-2 text-sm sm:gap-3">
+                                            <HealthIndicator admin=u.role == crate::model::Role::Admin />
                                             <span
                                                 class="rounded-md bg-slate-100 px-2 py-1 font-medium text-slate-700"
                                                 data-testid="org-name"

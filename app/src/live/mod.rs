@@ -55,6 +55,7 @@ pub fn connect(identity: Identity) {
         let rt = use_realtime();
         rt.identity.set(Some(identity));
         browser::tab::start(rt, identity);
+        browser::latency::start();
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = identity;

@@ -122,6 +122,7 @@ mod hydrate {
                 });
                 if any {
                     updated_at.set(chrono::Utc::now().timestamp_millis());
+                    crate::live::browser::latency::applied(&changes);
                 }
             }
         };

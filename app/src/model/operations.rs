@@ -15,6 +15,15 @@ pub enum HealthStatus {
 }
 
 impl HealthStatus {
+    /// As in the JSON: `healthy`, `degraded`, `unhealthy`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HealthStatus::Healthy => "healthy",
+            HealthStatus::Degraded => "degraded",
+            HealthStatus::Unhealthy => "unhealthy",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             HealthStatus::Healthy => "Healthy",

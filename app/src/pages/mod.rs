@@ -1,3 +1,4 @@
+pub mod admin_health;
 pub mod campaign_detail;
 pub mod campaigns;
 pub mod login;

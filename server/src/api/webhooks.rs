@@ -47,6 +47,29 @@ impl Rejected {
     }
 }
 
+/// The form Twilio posts (for the OpenAPI document; the handler reads the raw form, because
+/// the signature covers every parameter, known or not).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code, non_snake_case)]
+pub struct StatusCallbackForm {
+    /// The provider's id of the call (`calls.provider_call_id`).
+    #[schema(pattern = "^[A-Za-z0-9_-]{1,64}$")]
+    CallSid: String,
+    #[schema(
+        pattern = "^(queued|initiated|ringing|in-progress|completed|busy|no-answer|failed|canceled)$"
+    )]
+    CallStatus: String,
+    /// Increases with every callback of the call.
+    #[schema(minimum = 0, maximum = 2147483647)]
+    SequenceNumber: Option<i32>,
+    Timestamp: Option<String>,
+    CallDuration: Option<String>,
+    SipResponseCode: Option<String>,
+    AccountSid: Option<String>,
+    From: Option<String>,
+    To: Option<String>,
+}
+
 /// Receive a status callback.
 #[utoipa::path(
     post, path = "/api/webhooks/twilio/{organization_id}", tag = "telephony",
@@ -54,7 +77,7 @@ impl Rejected {
         ("organization_id" = Uuid, Path, description = "The organization the callback is for"),
         ("X-Twilio-Signature" = String, Header, description = "base64(HMAC-SHA1(auth token, URL + sorted parameters))"),
     ),
-    request_body(content = String, content_type = "application/x-www-form-urlencoded",
+    request_body(content = StatusCallbackForm, content_type = "application/x-www-form-urlencoded",
         description = "Twilio's status-callback parameters: CallSid, CallStatus, SequenceNumber, …"),
     responses(
         (status = 204, description = "Applied, or a replayed or late callback that changed nothing"),

@@ -199,12 +199,16 @@ impl Dialer {
     /// Take over active calls this dialer has no plan for (e.g. written with psql): they get a
     /// provider call id if they have none, and their callbacks continue the sequence.
     async fn adopt(&mut self) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE calls SET provider_call_id = 'sim-' || id \
+             WHERE status IN ('QUEUED', 'RINGING', 'IN_PROGRESS') AND provider_call_id IS NULL",
+        )
+        .execute(&self.pool)
+        .await?;
         let rows: Vec<(Uuid, Uuid, String, String, Option<i32>, String)> = sqlx::query_as(
-            "UPDATE calls k SET provider_call_id = COALESCE(k.provider_call_id, 'sim-' || k.id) \
-             FROM contacts p \
-             WHERE p.id = k.contact_id AND k.status IN ('QUEUED', 'RINGING', 'IN_PROGRESS') \
-               AND (k.provider_call_id IS NULL OR k.provider_call_id LIKE 'sim-%') \
-             RETURNING k.id, k.organization_id, k.provider_call_id, k.status, k.provider_sequence, p.phone",
+            "SELECT k.id, k.organization_id, k.provider_call_id, k.status, k.provider_sequence, p.phone \
+             FROM calls k JOIN contacts p ON p.id = k.contact_id \
+             WHERE k.status IN ('QUEUED', 'RINGING', 'IN_PROGRESS') AND k.provider_call_id LIKE 'sim-%'",
         )
         .fetch_all(&self.pool)
         .await?;

@@ -332,6 +332,22 @@ fn session(
     }
 }
 
+/// Counts a stream's subscriptions in its organization's figures while the stream is open.
+struct Subscribed(Arc<crate::realtime::stats::OrgCounters>, i64);
+
+impl Subscribed {
+    fn new(counters: Arc<crate::realtime::stats::OrgCounters>, n: usize) -> Self {
+        counters.subscriptions.fetch_add(n as i64, Relaxed);
+        Subscribed(counters, n as i64)
+    }
+}
+
+impl Drop for Subscribed {
+    fn drop(&mut self) {
+        self.0.subscriptions.fetch_sub(self.1, Relaxed);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -351,21 +367,5 @@ mod tests {
             b"event: change\n\nevent: change\n\n"
         );
         assert!(batch.take().is_none());
-    }
-}
-
-/// Counts a stream's subscriptions in its organization's figures while the stream is open.
-struct Subscribed(Arc<crate::realtime::stats::OrgCounters>, i64);
-
-impl Subscribed {
-    fn new(counters: Arc<crate::realtime::stats::OrgCounters>, n: usize) -> Self {
-        counters.subscriptions.fetch_add(n as i64, Relaxed);
-        Subscribed(counters, n as i64)
-    }
-}
-
-impl Drop for Subscribed {
-    fn drop(&mut self) {
-        self.0.subscriptions.fetch_sub(self.1, Relaxed);
     }
 }

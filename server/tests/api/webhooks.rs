@@ -402,7 +402,7 @@ async fn admins_see_the_webhook_url_and_rotating_the_token_keeps_the_old_one_for
         assert_eq!(status, StatusCode::FORBIDDEN, "{who}");
         assert!(!body
             .to_string()
-            .contains(&*after["auth_token"].as_str().unwrap()));
+            .contains(after["auth_token"].as_str().unwrap()));
         let res = Client::new()
             .post(app.url("/api/admin/telephony/rotate"))
             .bearer_auth(&token)

@@ -97,3 +97,26 @@ pub async fn get_json<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, Fe
     let text = text.as_string().unwrap_or_default();
     serde_json::from_str(&text).map_err(|e| format!("bad JSON: {e}").into())
 }
+
+/// POST a JSON body to a same-origin URL with the session cookie; `Ok` on any 2xx.
+pub async fn post_json(url: &str, body: &str) -> Result<(), FetchError> {
+    let window = web_sys::window().ok_or("no window")?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+    init.set_body(&JsValue::from_str(body));
+    let headers = web_sys::Headers::new().map_err(|e| format!("{e:?}"))?;
+    headers
+        .set("content-type", "application/json")
+        .map_err(|e| format!("{e:?}"))?;
+    init.set_headers(&headers);
+    let res = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(|e| FetchError::Other(format!("network error: {e:?}")))?;
+    let res: web_sys::Response = res.dyn_into().map_err(|_| "not a response")?;
+    match res.status() {
+        401 => Err(FetchError::SignedOut),
+        s if (200..300).contains(&s) => Ok(()),
+        s => Err(format!("HTTP {s}").into()),
+    }
+}
