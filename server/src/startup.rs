@@ -227,6 +227,12 @@ fn router(state: AppState) -> Router {
             http::timeout::limit,
         ))
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
+        .merge(
+            api::webhook_router().layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                http::timeout::limit,
+            )),
+        )
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             http::headers::secure,

@@ -19,6 +19,17 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Our origin as users (and the telephony provider) reach it: `SWITCHBOARD_PUBLIC_URL`
+    /// when set, else built from the request's `Host`.
+    pub fn public_origin(&self, headers: &axum::http::HeaderMap) -> String {
+        let host = headers
+            .get(axum::http::header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let s = &self.settings;
+        app::data::telephony::public_origin(s.public_url.as_deref(), host, s.secure_cookies)
+    }
+
     /// The session cookie's name (`__Host-` prefixed with secure cookies).
     pub fn cookie_name(&self) -> &'static str {
         app::data::auth::session_cookie_name(self.settings.secure_cookies)

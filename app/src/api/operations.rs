@@ -40,11 +40,12 @@ mod ssr {
         Ok(user)
     }
 
+    /// What the admin is shown, with the webhook URL on our public origin.
     pub async fn telephony(
         user: &CurrentUser,
         account: crate::data::telephony::Account,
     ) -> super::TelephonySettings {
-        use crate::data::telephony::{public_origin, webhook_path};
+        use crate::data::telephony::{public_origin, settings};
         let ops = ops().ok();
         let host = leptos_axum::extract::<axum::http::HeaderMap>()
             .await
@@ -60,11 +61,7 @@ mod ssr {
             &host,
             ops.as_ref().is_some_and(|o| o.secure),
         );
-        super::TelephonySettings {
-            webhook_url: format!("{origin}{}", webhook_path(user.organization_id)),
-            auth_token: account.auth_token,
-            rotated_at: account.rotated_at,
-        }
+        settings(user.organization_id, &origin, account)
     }
 }
 

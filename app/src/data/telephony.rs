@@ -23,6 +23,19 @@ pub fn public_origin(public_url: Option<&str>, host: &str, secure: bool) -> Stri
     }
 }
 
+/// What an admin is shown: the webhook URL on `origin`, and the account's current token.
+pub fn settings(
+    org: Uuid,
+    origin: &str,
+    account: Account,
+) -> crate::model::operations::TelephonySettings {
+    crate::model::operations::TelephonySettings {
+        webhook_url: format!("{origin}{}", webhook_path(org)),
+        auth_token: account.auth_token,
+        rotated_at: account.rotated_at,
+    }
+}
+
 /// How long the token in use before a rotation keeps verifying callbacks.
 pub const PREVIOUS_TOKEN_GRACE_SECS: i64 = 10 * 60;
 

@@ -36,10 +36,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/telemetry/clock", get(operations::clock))
         .route("/api/telemetry/latency", post(operations::latency))
         .route(
-            "/api/webhooks/twilio/{organization_id}",
-            post(webhooks::twilio),
-        )
-        .route(
             crate::realtime::stream::PATH,
             get(crate::realtime::stream::stream),
         )
@@ -54,6 +50,17 @@ pub fn router() -> Router<AppState> {
                 .put(not_found)
                 .delete(not_found)
                 .patch(not_found),
+        )
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+/// The telephony provider's webhook: served outside the app's body-size layer, because it
+/// reads (and caps) its body itself, so even an oversize callback is counted with its reason.
+pub fn webhook_router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/webhooks/twilio/{organization_id}",
+            post(webhooks::twilio),
         )
         .method_not_allowed_fallback(method_not_allowed)
 }

@@ -4,7 +4,6 @@
 use std::sync::atomic::Ordering::Relaxed;
 
 use axum::extract::State;
-use axum::http::header::HOST;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 
@@ -65,7 +64,11 @@ pub async fn telephony_settings(
     let account = telephony::account(&state.pool, org)
         .await?
         .ok_or_else(|| ApiError::NotFound("this organization has no telephony account".into()))?;
-    Ok(Json(settings(&state, &headers, org, account)))
+    Ok(Json(telephony::settings(
+        org,
+        &state.public_origin(&headers),
+        account,
+    )))
 }
 
 /// Replace the auth token; the previous one keeps verifying callbacks for ten minutes, while
@@ -88,26 +91,11 @@ pub async fn rotate_token(
     let org = user.0.organization_id;
     let account = telephony::rotate(&state.pool, org).await?;
     tracing::info!(user = %user.0.email, "telephony auth token rotated");
-    Ok(Json(settings(&state, &headers, org, account)))
-}
-
-fn settings(
-    state: &AppState,
-    headers: &HeaderMap,
-    org: uuid::Uuid,
-    account: telephony::Account,
-) -> TelephonySettings {
-    let host = headers
-        .get(HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let s = &state.settings;
-    let origin = telephony::public_origin(s.public_url.as_deref(), host, s.secure_cookies);
-    TelephonySettings {
-        webhook_url: format!("{origin}{}", telephony::webhook_path(org)),
-        auth_token: account.auth_token,
-        rotated_at: account.rotated_at,
-    }
+    Ok(Json(telephony::settings(
+        org,
+        &state.public_origin(&headers),
+        account,
+    )))
 }
 
 /// The server's clock, so a browser can time changes against their commit timestamps.

@@ -5,7 +5,7 @@
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{OriginalUri, Path, State};
-use axum::http::header::{CONTENT_TYPE, HOST};
+use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
 use uuid::Uuid;
 
@@ -193,11 +193,5 @@ async fn receive(
 /// request's own `Host`.
 fn signed_url(state: &AppState, headers: &HeaderMap, uri: &axum::http::Uri) -> String {
     let path = uri.path_and_query().map_or("/", |p| p.as_str());
-    let host = headers
-        .get(HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let s = &state.settings;
-    let origin = telephony::public_origin(s.public_url.as_deref(), host, s.secure_cookies);
-    format!("{origin}{path}")
+    format!("{}{path}", state.public_origin(headers))
 }

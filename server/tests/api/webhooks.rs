@@ -348,7 +348,7 @@ async fn forged_malformed_oversize_and_unknown_callbacks_get_their_4xx_and_chang
             ("bad_signature".into(), 3),
             ("malformed".into(), 1),
             ("missing_signature".into(), 1),
-            ("too_large".into(), 1),
+            ("too_large".into(), 2),
             ("unknown_call".into(), 1),
             ("unsupported_media_type".into(), 1),
         ]
