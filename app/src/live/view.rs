@@ -12,13 +12,16 @@ pub struct LiveView<T: Send + Sync + 'static> {
     pub data: RwSignal<T>,
     /// When the data last changed or was (re)loaded, in ms since the epoch.
     pub updated_at: RwSignal<i64>,
-    reload: StoredValue<Option<std::rc::Rc<dyn Fn()>>, LocalStorage>,
+    /// Browser only. Never made on the server: a thread-local value there is dropped with its
+    /// owner on whichever worker thread finishes the render, which panics and cuts the page off
+    /// before its hydration script.
+    reload: Option<StoredValue<std::rc::Rc<dyn Fn()>, LocalStorage>>,
 }
 
 impl<T: Send + Sync + 'static> LiveView<T> {
     /// Reload the data from the server (the "Refresh" button; also done on `reset`).
     pub fn refresh(&self) {
-        if let Some(f) = self.reload.get_value() {
+        if let Some(f) = self.reload.map(|r| r.get_value()) {
             f();
         }
     }
@@ -49,7 +52,7 @@ where
         LiveView {
             data,
             updated_at,
-            reload: StoredValue::new_local(Some(reload)),
+            reload: Some(StoredValue::new_local(reload)),
         }
     }
     #[cfg(not(feature = "hydrate"))]
@@ -58,7 +61,7 @@ where
         LiveView {
             data,
             updated_at,
-            reload: StoredValue::new_local(None),
+            reload: None,
         }
     }
 }

@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 
 use app::data::throttle::{self, Rate};
-use app::data::{health, telephony};
+use app::data::{health, latency, telephony};
 use app::model::operations::{HealthCheck, LatencyReport, ServerClock, TelephonySettings};
 
 use crate::auth::extract::{ApiJson, AuthUser};
@@ -143,7 +143,7 @@ pub async fn latency(
             retry_after: Some(wait),
         });
     }
-    health::record_latency(&state.pool, user.organization_id, &report.counts).await?;
+    latency::record_latency(&state.pool, user.organization_id, &report.counts).await?;
     metrics::counter!(LATENCY_REPORTS).increment(1);
     Ok(StatusCode::NO_CONTENT)
 }

@@ -10,7 +10,7 @@ use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
-use app::data::health::{record_samples, InstanceSample};
+use app::data::samples::{record_samples, InstanceSample};
 
 use crate::realtime::Realtime;
 
