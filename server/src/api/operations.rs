@@ -143,6 +143,9 @@ pub async fn latency(
             retry_after: Some(wait),
         });
     }
+    if report.is_empty() {
+        return Ok(StatusCode::NO_CONTENT);
+    }
     latency::record_latency(&state.pool, user.organization_id, &report.counts).await?;
     metrics::counter!(LATENCY_REPORTS).increment(1);
     Ok(StatusCode::NO_CONTENT)

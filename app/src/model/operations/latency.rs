@@ -8,7 +8,8 @@ pub const LATENCY_BUCKETS_MS: [u32; 11] =
     [10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000];
 /// Counts per report: one per bucket of [`LATENCY_BUCKETS_MS`] plus the open one.
 pub const LATENCY_COUNTS: usize = LATENCY_BUCKETS_MS.len() + 1;
-/// Most samples one report may carry (browsers sample; more is a bug or abuse).
+/// Most samples a browser counts per report (it stops counting there), and so the most any
+/// one bucket of a report may hold.
 pub const MAX_LATENCY_SAMPLES: u64 = 10_000;
 
 /// Bucket index of a latency in ms.
@@ -46,8 +47,42 @@ pub fn latency_quantile(counts: &[i64], q: f64) -> Option<f64> {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LatencyReport {
-    /// [`LATENCY_COUNTS`] counts, one per bucket.
+    /// [`LATENCY_COUNTS`] counts, one per bucket, each at most [`MAX_LATENCY_SAMPLES`].
+    #[cfg_attr(feature = "ssr", schema(schema_with = counts_schema))]
+    #[serde(deserialize_with = "whole_numbers")]
     pub counts: Vec<u64>,
+}
+
+/// Counts as JSON numbers: `67` or `67.0` (JSON Schema's integers), never `67.5` or `-1`.
+fn whole_numbers<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Error> {
+    use serde::de::Error;
+    Vec::<f64>::deserialize(d)?
+        .into_iter()
+        .map(|n| {
+            if n.fract() == 0.0 && (0.0..=u64::MAX as f64).contains(&n) {
+                Ok(n as u64)
+            } else {
+                Err(D::Error::custom(format!(
+                    "counts are whole numbers from 0, not {n}"
+                )))
+            }
+        })
+        .collect()
+}
+
+#[cfg(feature = "ssr")]
+fn counts_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, SchemaType, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(SchemaType::new(Type::Integer))
+                .minimum(Some(0))
+                .maximum(Some(MAX_LATENCY_SAMPLES as f64)),
+        )
+        .min_items(Some(LATENCY_COUNTS))
+        .max_items(Some(LATENCY_COUNTS))
+        .build()
 }
 
 impl LatencyReport {
@@ -59,13 +94,17 @@ impl LatencyReport {
                 self.counts.len()
             ));
         }
-        let total: u64 = self.counts.iter().fold(0u64, |a, c| a.saturating_add(*c));
-        if total == 0 || total > MAX_LATENCY_SAMPLES {
+        if let Some(c) = self.counts.iter().find(|c| **c > MAX_LATENCY_SAMPLES) {
             return Some(format!(
-                "a report carries 1 to {MAX_LATENCY_SAMPLES} samples, not {total}"
+                "a bucket holds at most {MAX_LATENCY_SAMPLES} samples, not {c}"
             ));
         }
         None
+    }
+
+    /// No sample at all: nothing to record.
+    pub fn is_empty(&self) -> bool {
+        self.counts.iter().all(|c| *c == 0)
     }
 }
 
@@ -107,9 +146,15 @@ mod tests {
         huge[0] = u64::MAX;
         huge[1] = 5;
         assert!(LatencyReport { counts: huge }.problem().is_some());
+        let parsed: LatencyReport =
+            serde_json::from_str(r#"{"counts":[1,2.0,3,0,0,0,0,0,0,0,0,0]}"#).unwrap();
+        assert_eq!(parsed.counts[1], 2);
+        assert!(serde_json::from_str::<LatencyReport>(r#"{"counts":[1.5]}"#).is_err());
+        assert!(serde_json::from_str::<LatencyReport>(r#"{"counts":[-1]}"#).is_err());
         let empty = LatencyReport {
             counts: vec![0; LATENCY_COUNTS],
         };
-        assert!(empty.problem().is_some());
+        assert_eq!(empty.problem(), None);
+        assert!(empty.is_empty());
     }
 }
