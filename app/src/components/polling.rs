@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-/// Load into `into` right away and then every `every`, for as long as the calling component
-/// lives. A request still running when the next is due is not doubled. Failures keep the
+/// Load into `into` right away and then every `every` while the page is visible, for as long
+/// as the calling component lives. A request still running when the next is due is not
+/// doubled. Failures keep the
 /// last value and are reported through `error`.
 pub fn poll_into<T, F, Fut>(
     every: Duration,
@@ -30,7 +31,8 @@ pub fn poll_into<T, F, Fut>(
         let fetch = {
             let (alive, busy) = (alive.clone(), busy.clone());
             move || {
-                if busy.get() || !alive.get() {
+                // A hidden tab does not ask: it asks again within `every` of being shown.
+                if busy.get() || !alive.get() || !crate::live::page_visible() {
                     return;
                 }
                 busy.set(true);

@@ -87,6 +87,14 @@ pub fn subscribe(handler: impl Fn(&[Batch]) + 'static) {
     let _ = handler;
 }
 
+/// Whether the page is shown (always true outside the browser).
+pub fn page_visible() -> bool {
+    #[cfg(feature = "hydrate")]
+    return browser::js::visible();
+    #[cfg(not(feature = "hydrate"))]
+    true
+}
+
 /// The batches that belong to `org`, in order.
 pub fn own_batches(batches: &[Batch], org: uuid::Uuid) -> std::borrow::Cow<'_, [Batch]> {
     if batches.iter().all(|b| b.org == org) {
