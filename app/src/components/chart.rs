@@ -16,7 +16,8 @@ pub fn ActivityChart(#[prop(into)] activity: Signal<Activity>) -> impl IntoView 
     let now = use_realtime().now;
     let series = Memo::new(move |_| {
         let minute = now.get().div_euclid(60_000);
-        activity.with(|a| a.series(minute))
+        // The clock outlives the chart: it may tick once more after the chart is disposed.
+        activity.try_with(|a| a.series(minute)).unwrap_or_default()
     });
     let summary = move || {
         series.with(|s| {

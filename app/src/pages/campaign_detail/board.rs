@@ -95,8 +95,12 @@ fn CallCard(call: Memo<Call>) -> impl IntoView {
     let phone = move || call.with(|c| c.contact_phone.clone());
     let reason = move || call.with(|c| c.failure_reason.as_ref().map(|r| format!(" · {r}")));
     let status = Memo::new(move |_| call.with(|c| c.status));
-    // Terminal calls do not tick: their text depends only on their own timestamps.
-    let timer = move || call.with(|c| timing(c, if c.status.is_active() { now.get() } else { 0 }));
+    // Terminal calls do not tick: their text depends only on their own timestamps. `try_with`:
+    // the clock outlives the card, and may tick once more after a navigation disposed it.
+    let timer = move || {
+        call.try_with(|c| timing(c, if c.status.is_active() { now.get() } else { 0 }))
+            .unwrap_or_default()
+    };
     view! {
         <li class="call-card flex h-14 items-center justify-between gap-3 rounded-md border border-slate-200 bg-white px-3 py-2" data-call-id=id>
             <div class="min-w-0">
