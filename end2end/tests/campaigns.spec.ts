@@ -29,11 +29,13 @@ test("a Globex campaign's address shows nothing to an Acme operator", async ({ p
 test('the call board shows one coloured, labelled badge per call; only active ones pulse', async ({ page }) => {
   const errors = collectErrors(page);
   const campaign = psql("SELECT id FROM campaigns WHERE name = 'Win-back Q3'");
-  // One call in each active status, written straight into Postgres.
-  psql(`INSERT INTO calls (organization_id, campaign_id, contact_id, status)
-        SELECT organization_id, campaign_id, id, (ARRAY['QUEUED','RINGING','IN_PROGRESS'])[n]
+  // One call in each status, written straight into Postgres (the finished ones newest, so they
+  // are among the board's recent calls whatever the demo's random history holds).
+  psql(`INSERT INTO calls (organization_id, campaign_id, contact_id, status, ended_at, failure_reason)
+        SELECT organization_id, campaign_id, id, (ARRAY['QUEUED','RINGING','IN_PROGRESS','ENDED','FAILED'])[n],
+               CASE WHEN n > 3 THEN now() END, CASE WHEN n = 5 THEN 'busy' END
         FROM (SELECT *, row_number() OVER (ORDER BY id) n FROM contacts
-              WHERE campaign_id = '${campaign}' AND status = 'pending' LIMIT 3) c`);
+              WHERE campaign_id = '${campaign}' AND status = 'pending' LIMIT 5) c`);
   await signIn(page, 'operator@acme.example');
   await page.getByRole('link', { name: 'Win-back Q3' }).click();
   await expect(page.getByRole('heading', { name: 'Win-back Q3' })).toBeVisible();
