@@ -10,6 +10,7 @@ pub mod data;
 pub mod live;
 pub mod model;
 pub mod navigation;
+pub mod notifications;
 pub mod pages;
 pub mod views;
 
@@ -20,6 +21,10 @@ use leptos_router::{
     path, SsrMode,
 };
 
+use pages::agents::{
+    agent_detail::AgentDetailPage, approvals::ApprovalsPage, command_centre::AgentsPage,
+    contact_detail::ContactDetailPage, contacts::ContactsListPage, follow_ups::FollowUpsListPage,
+};
 use pages::{
     admin_health::AdminHealthPage, campaign_detail::CampaignDetailPage, campaigns::CampaignsPage,
     login::LoginPage, not_found::NotFound,
@@ -61,6 +66,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=CampaignsPage ssr=SsrMode::Async />
                 <Route path=path!("/campaigns/:id") view=CampaignDetailPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/health") view=AdminHealthPage ssr=SsrMode::Async />
+                <Route path=path!("/contacts") view=ContactsListPage ssr=SsrMode::Async />
+                <Route path=path!("/contacts/:id") view=ContactDetailPage ssr=SsrMode::Async />
+                <Route path=path!("/agents") view=AgentsPage ssr=SsrMode::Async />
+                <Route path=path!("/agents/:id") view=AgentDetailPage ssr=SsrMode::Async />
+                <Route path=path!("/approvals") view=ApprovalsPage ssr=SsrMode::Async />
+                <Route path=path!("/follow-ups") view=FollowUpsListPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

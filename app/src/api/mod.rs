@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
+pub mod agents;
 pub mod operations;
 
 use crate::model::{CampaignDetail, CampaignsOverview, Contact, CurrentUser};
@@ -60,6 +61,14 @@ pub mod ssr {
             DataError::Invalid(msg) => {
                 set_status(axum::http::StatusCode::BAD_REQUEST);
                 ServerFnError::new(msg)
+            }
+            DataError::Forbidden(msg) => {
+                set_status(axum::http::StatusCode::FORBIDDEN);
+                ServerFnError::new(msg)
+            }
+            DataError::Conflict { message, .. } => {
+                set_status(axum::http::StatusCode::CONFLICT);
+                ServerFnError::new(message)
             }
             other => {
                 tracing::error!(error = ?other, "server function failed");

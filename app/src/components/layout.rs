@@ -3,6 +3,8 @@ use leptos_router::components::A;
 
 use super::health_indicator::HealthIndicator;
 use super::live_status::ConnectionPill;
+use super::nav::MainNav;
+use super::notifications::NotificationToggle;
 use super::toasts::Toasts;
 use crate::api::me;
 
@@ -31,11 +33,7 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                             </span>
                             <span>"Switchboard"</span>
                         </A>
-                        <nav aria-label="Main">
-                            <A href="/" attr:class="text-sm font-medium text-slate-600 hover:text-slate-900">
-                                "Campaigns"
-                            </A>
-                        </nav>
+                        <MainNav />
                         <ConnectionPill />
                     </div>
                     <Suspense fallback=|| view! { <span class="text-sm text-slate-400">"…"</span> }>
@@ -45,6 +43,7 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                                     view! {
                                         <div class="flex min-w-0 flex-wrap items-center gap-2 text-sm sm:gap-3">
                                             <HealthIndicator admin=u.role == crate::model::Role::Admin />
+                                            <NotificationToggle user=u.id />
                                             <span
                                                 class="rounded-md bg-slate-100 px-2 py-1 font-medium text-slate-700"
                                                 data-testid="org-name"

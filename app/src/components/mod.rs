@@ -1,5 +1,6 @@
 //! Reusable view pieces.
 
+pub mod agent_badges;
 pub mod badges;
 pub mod chart;
 pub mod feed;
@@ -8,6 +9,8 @@ pub mod health_indicator;
 pub mod icons;
 pub mod layout;
 pub mod live_status;
+pub mod nav;
+pub mod notifications;
 pub mod polling;
 pub mod progress;
 pub mod toasts;

@@ -3,16 +3,21 @@
 //! another organization's rows.
 
 pub mod activity;
+pub mod agents;
 pub mod auth;
 pub mod calls;
 pub mod campaigns;
+pub mod contact_refs;
 pub mod contacts;
+pub mod drafts;
 mod error;
+pub mod follow_ups;
 pub mod health;
 pub mod latency;
 pub mod recent;
 pub mod samples;
 pub mod snapshot;
+pub mod tasks;
 pub mod telephony;
 pub mod throttle;
 pub mod users;

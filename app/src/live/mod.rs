@@ -87,6 +87,17 @@ pub fn subscribe(handler: impl Fn(&[Batch]) + 'static) {
     let _ = handler;
 }
 
+/// Run `handler` with the batches of changes that reach this browser, once per browser however
+/// many tabs are open: only the tab holding the stream calls it (in the browser; never on the
+/// server). Registered once per tab, for the tab's life. A fresh stream starts at the head of
+/// the log, so nothing committed before it opened (a page reload) is passed again.
+pub fn on_browser_batches(handler: impl Fn(&[Batch]) + 'static) {
+    #[cfg(feature = "hydrate")]
+    browser::tab::on_holder_batch(std::rc::Rc::new(handler));
+    #[cfg(not(feature = "hydrate"))]
+    let _ = handler;
+}
+
 /// Whether the page is shown (always true outside the browser).
 pub fn page_visible() -> bool {
     #[cfg(feature = "hydrate")]

@@ -10,7 +10,16 @@ use super::status::ConnState;
 use crate::cursor::Cursor;
 
 /// Tables every live view of the dashboard follows (one stream per browser carries them all).
-pub const TABLES: [&str; 3] = ["campaigns", "calls", "contacts"];
+pub const TABLES: [&str; 8] = [
+    "campaigns",
+    "calls",
+    "contacts",
+    "agents",
+    "agent_tasks",
+    "drafts",
+    "follow_ups",
+    "agent_activity",
+];
 
 /// The `sub=` query string for [`TABLES`].
 pub fn subscription_query() -> String {
@@ -49,6 +58,19 @@ impl Change {
             self.old.as_ref().and_then(T::of),
             self.new.as_ref().and_then(T::of),
         )
+    }
+
+    /// The row before and after the change decoded as `T`, when this is a change of `table`
+    /// (for tables without a typed [`Row`]; `None` for a side that does not decode).
+    pub fn decode<T: serde::de::DeserializeOwned>(
+        &self,
+        table: &str,
+    ) -> Option<(Option<T>, Option<T>)> {
+        if self.table != table {
+            return None;
+        }
+        let side = |r: &Option<Row>| r.as_ref().and_then(Row::decode);
+        Some((side(&self.old), side(&self.new)))
     }
 }
 
@@ -190,6 +212,10 @@ mod tests {
 
     #[test]
     fn the_subscription_names_every_followed_table() {
-        assert_eq!(subscription_query(), "sub=campaigns&sub=calls&sub=contacts");
+        assert_eq!(
+            subscription_query(),
+            "sub=campaigns&sub=calls&sub=contacts&sub=agents&sub=agent_tasks&sub=drafts\
+             &sub=follow_ups&sub=agent_activity"
+        );
     }
 }

@@ -77,6 +77,14 @@ impl Row {
         };
         typed.or_else(|| serde_json::from_str(json).ok().map(Row::Other))
     }
+
+    /// An untyped row as `T` (views of tables without a variant here decode their rows).
+    pub fn decode<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        match self {
+            Row::Other(map) => T::deserialize(&Value::Object(map.clone())).ok(),
+            _ => None,
+        }
+    }
 }
 
 /// A row type of a followed table.

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cursor::Cursor;
 
+pub mod agents;
 mod calls;
 mod campaigns;
 mod contacts;

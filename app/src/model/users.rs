@@ -22,6 +22,11 @@ impl Role {
         }
     }
 
+    /// Organizers and admins act on agent work (assign, approve, reschedule); operators read.
+    pub fn can_act(self) -> bool {
+        matches!(self, Role::Organizer | Role::Admin)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Role::Operator => "Operator",

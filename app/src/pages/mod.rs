@@ -1,4 +1,5 @@
 pub mod admin_health;
+pub mod agents;
 pub mod campaign_detail;
 pub mod campaigns;
 pub mod login;

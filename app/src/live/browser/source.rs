@@ -235,6 +235,7 @@ fn emit_for(
         reset,
     };
     tab::post(&TabMessage::Batch(batch.clone()));
+    tab::holder_emitted(&batch);
     tab::receive(batch);
 }
 

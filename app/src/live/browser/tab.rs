@@ -62,6 +62,21 @@ thread_local! {
     static UNLOADING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     static TAB: RefCell<Option<Tab>> = const { RefCell::new(None) };
     static SUBSCRIBERS: RefCell<Subscribers> = RefCell::new(Subscribers::default());
+    /// Called with each batch this tab emits while it holds the stream: once per browser.
+    static HOLDER_HANDLERS: RefCell<Vec<Handler>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Run `handler` with every batch this tab emits as the stream holder (whatever the page);
+/// other tabs receive the same batches forwarded and never call it.
+pub(crate) fn on_holder_batch(handler: Handler) {
+    HOLDER_HANDLERS.with(|h| h.borrow_mut().push(handler));
+}
+
+pub(crate) fn holder_emitted(batch: &Batch) {
+    let handlers: Vec<Handler> = HOLDER_HANDLERS.with(|h| h.borrow().clone());
+    for h in handlers {
+        h(std::slice::from_ref(batch));
+    }
 }
 
 /// Run `f` on this tab's state (no-op before `start`).

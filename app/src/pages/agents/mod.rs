@@ -1,0 +1,90 @@
+//! The agent pages: contacts and a contact's panel, the command centre and an agent's page,
+//! approvals, follow-ups. Shared pieces live here.
+
+pub mod agent_detail;
+pub mod approvals;
+pub mod command_centre;
+pub mod contact_detail;
+pub mod contacts;
+mod draft_card;
+pub mod follow_ups;
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use crate::live::LiveView;
+use crate::model::agents::ContactRef;
+
+/// Name the contacts `unknown` reports (rows that arrived live about contacts the page did
+/// not load) by asking the server once for each batch of them.
+pub fn name_unknown_contacts<T: Send + Sync + 'static>(
+    live: LiveView<T>,
+    unknown: impl Fn(&T) -> Vec<Uuid> + Send + Sync + 'static,
+    add: impl Fn(&mut T, Vec<ContactRef>) + Copy + Send + Sync + 'static,
+) {
+    let asked = StoredValue::new(std::collections::HashSet::<Uuid>::new());
+    Effect::new(move |_| {
+        let ids: Vec<Uuid> = live.data.with(|v| unknown(v));
+        let ids: Vec<Uuid> =
+            asked.with_value(|a| ids.into_iter().filter(|i| !a.contains(i)).collect());
+        if ids.is_empty() {
+            return;
+        }
+        asked.update_value(|a| a.extend(ids.iter().copied()));
+        leptos::task::spawn_local(async move {
+            if let Ok(found) = crate::api::agents::contact_refs(ids).await {
+                let _ = live.data.try_update(|v| add(v, found));
+            }
+        });
+    });
+}
+
+/// Add named contacts to a view's map.
+pub fn add_contacts(map: &mut HashMap<Uuid, ContactRef>, found: Vec<ContactRef>) {
+    map.extend(found.into_iter().map(|c| (c.id, c)));
+}
+
+/// "Ava Adams" for a contact id, or a neutral stand-in while its name is being fetched.
+pub fn contact_name(map: &HashMap<Uuid, ContactRef>, id: Uuid) -> String {
+    map.get(&id)
+        .map(|c| c.name.clone())
+        .unwrap_or_else(|| "a contact".into())
+}
+
+/// The heading row of an agent page: title, a line of explanation, and the live toolbar.
+#[component]
+pub fn PageHeading<T: Send + Sync + 'static>(
+    title: &'static str,
+    subtitle: &'static str,
+    live: LiveView<T>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <div class="mb-4 flex flex-wrap items-end justify-between gap-4">
+            <div>
+                <h1 class="text-2xl font-semibold tracking-tight">{title}</h1>
+                <p class="text-sm text-slate-600">{subtitle}</p>
+                {children.map(|c| c())}
+            </div>
+            <crate::components::live_status::LiveToolbar
+                updated_at=live.updated_at
+                on_refresh=Callback::new(move |_| live.refresh())
+            />
+        </div>
+    }
+}
+
+/// Button styles shared by the agent pages.
+pub const BUTTON: &str = "rounded-md border border-slate-300 bg-white px-2.5 py-1 text-sm font-medium text-slate-800 hover:bg-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 disabled:opacity-50";
+pub const PRIMARY: &str = "rounded-md bg-indigo-600 px-2.5 py-1 text-sm font-medium text-white hover:bg-indigo-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-1 disabled:opacity-50";
+pub const DANGER: &str = "rounded-md border border-red-300 bg-white px-2.5 py-1 text-sm font-medium text-red-800 hover:bg-red-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-red-500 disabled:opacity-50";
+
+/// A server function's error as a sentence for people.
+pub fn error_text(e: &ServerFnError) -> String {
+    match e {
+        ServerFnError::ServerError(m) => m.clone(),
+        other => other.to_string(),
+    }
+}
