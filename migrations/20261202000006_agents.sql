@@ -111,8 +111,8 @@ CREATE INDEX follow_ups_due_idx ON follow_ups (scheduled_for) WHERE status = 'sc
 CREATE INDEX follow_ups_org_idx ON follow_ups (organization_id, scheduled_for DESC);
 CREATE INDEX follow_ups_contact_idx ON follow_ups (contact_id, scheduled_for DESC);
 
--- What agents did, for the activity feeds. Bounded: the worker keeps the newest
--- `agent_activity_keep()` entries per agent.
+-- What agents did, for the activity feeds. Bounded: the agent worker keeps the newest 200
+-- entries per agent.
 CREATE TABLE agent_activity (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     organization_id uuid NOT NULL,

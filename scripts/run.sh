@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: install what is missing, start the private Postgres (unless DATABASE_URL is
-# set), build, load the demo data and serve on http://127.0.0.1:3000 with the dialer simulator.
+# set), build, load the demo data and serve on http://127.0.0.1:3000 with the dialer simulator
+# and the agent worker.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 set -a; [ -f .env ] && . ./.env; set +a
@@ -16,6 +17,7 @@ cargo leptos build
 export SWITCHBOARD_ADDR=${SWITCHBOARD_ADDR:-127.0.0.1:3000}
 export SWITCHBOARD_SEED_DEMO=${SWITCHBOARD_SEED_DEMO:-on}
 export SWITCHBOARD_SIMULATOR=${SWITCHBOARD_SIMULATOR:-on}
+export SWITCHBOARD_AGENT_WORKER=${SWITCHBOARD_AGENT_WORKER:-on}
 export LEPTOS_SITE_ROOT=${LEPTOS_SITE_ROOT:-target/site}
 
 cat <<MSG
@@ -29,6 +31,7 @@ cat <<MSG
   Database:  DATABASE_URL=$DATABASE_URL
              (psql "\$DATABASE_URL" reaches the same database)
   Simulator: $SWITCHBOARD_SIMULATOR (SWITCHBOARD_SIMULATOR=off make run to turn it off)
+  Agents:    $SWITCHBOARD_AGENT_WORKER (SWITCHBOARD_AGENT_WORKER=off make run to turn them off)
   Stop with Ctrl-C.
 
 MSG

@@ -58,20 +58,22 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/switchboard.css" />
         <Title formatter=|t: String| if t.is_empty() { "Switchboard".to_string() } else { format!("{t} · Switchboard") } />
+        // Each page is type-erased (`into_any`): the route tree's type stays small, which keeps
+        // compile times and debug info in check.
         <Router>
             <Routes fallback=NotFound>
-                <Route path=path!("/login") view=LoginPage />
+                <Route path=path!("/login") view=|| view! { <LoginPage /> }.into_any() />
                 // Async: the status code (404 for another organization's campaign) and the
                 // whole page are ready before the first byte is sent.
-                <Route path=path!("/") view=CampaignsPage ssr=SsrMode::Async />
-                <Route path=path!("/campaigns/:id") view=CampaignDetailPage ssr=SsrMode::Async />
-                <Route path=path!("/admin/health") view=AdminHealthPage ssr=SsrMode::Async />
-                <Route path=path!("/contacts") view=ContactsListPage ssr=SsrMode::Async />
-                <Route path=path!("/contacts/:id") view=ContactDetailPage ssr=SsrMode::Async />
-                <Route path=path!("/agents") view=AgentsPage ssr=SsrMode::Async />
-                <Route path=path!("/agents/:id") view=AgentDetailPage ssr=SsrMode::Async />
-                <Route path=path!("/approvals") view=ApprovalsPage ssr=SsrMode::Async />
-                <Route path=path!("/follow-ups") view=FollowUpsListPage ssr=SsrMode::Async />
+                <Route path=path!("/") view=|| view! { <CampaignsPage /> }.into_any() ssr=SsrMode::Async />
+                <Route path=path!("/campaigns/:id") view=|| view! { <CampaignDetailPage /> }.into_any() ssr=SsrMode::Async />
+                <Route path=path!("/admin/health") view=|| view! { <AdminHealthPage /> }.into_any() ssr=SsrMode::Async />
+                <Route path=path!("/contacts") view=|| view! { <ContactsListPage /> }.into_any() ssr=SsrMode::Async />
+                <Route path=path!("/contacts/:id") view=|| view! { <ContactDetailPage /> }.into_any() ssr=SsrMode::Async />
+                <Route path=path!("/agents") view=|| view! { <AgentsPage /> }.into_any() ssr=SsrMode::Async />
+                <Route path=path!("/agents/:id") view=|| view! { <AgentDetailPage /> }.into_any() ssr=SsrMode::Async />
+                <Route path=path!("/approvals") view=|| view! { <ApprovalsPage /> }.into_any() ssr=SsrMode::Async />
+                <Route path=path!("/follow-ups") view=|| view! { <FollowUpsListPage /> }.into_any() ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -26,6 +26,12 @@ pub enum ApiError {
     MethodNotAllowed(String),
     #[error("{0}")]
     Conflict(String),
+    /// 409 with what the record is now (`error.details`), e.g. who already decided a draft.
+    #[error("{message}")]
+    StateConflict {
+        message: String,
+        details: serde_json::Value,
+    },
     #[error("{0}")]
     UnsupportedMediaType(String),
     #[error("{0}")]
@@ -58,6 +64,11 @@ pub struct ErrorDetail {
     pub code: &'static str,
     /// What was wrong, for people.
     pub message: String,
+    /// For a 409: what the record is now (e.g. `{"decision": {...}}` for a draft someone
+    /// already decided).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub details: Option<serde_json::Value>,
 }
 
 /// The internal cause of a 5xx, handed from `into_response` to the logging middleware.
@@ -72,7 +83,9 @@ impl ApiError {
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
-            ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            ApiError::Conflict(_) | ApiError::StateConflict { .. } => {
+                (StatusCode::CONFLICT, "conflict")
+            }
             ApiError::UnsupportedMediaType(_) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
@@ -112,10 +125,15 @@ impl IntoResponse for ApiError {
             ApiError::Internal(e) | ApiError::Unavailable(e) => Some(format!("{e:?}")),
             _ => None,
         };
+        let details = match &self {
+            ApiError::StateConflict { details, .. } => Some(details.clone()),
+            _ => None,
+        };
         let body = ErrorBody {
             error: ErrorDetail {
                 code,
                 message: self.to_string(),
+                details,
             },
         };
         let mut res = (status, Json(body)).into_response();
@@ -152,6 +170,10 @@ impl From<DataError> for ApiError {
         match e {
             DataError::NotFound(what) => ApiError::NotFound(format!("{what} not found")),
             DataError::Invalid(msg) => ApiError::Unprocessable(msg),
+            DataError::Forbidden(msg) => ApiError::Forbidden(msg),
+            DataError::Conflict { message, details } => {
+                ApiError::StateConflict { message, details }
+            }
             DataError::Database(db) if is_unique_violation(&db) => {
                 ApiError::Conflict("a record with these values already exists".into())
             }

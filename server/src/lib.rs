@@ -1,6 +1,9 @@
 //! Switchboard's HTTP server: the axum application around the Leptos pages, the JSON API,
 //! authentication, and the demo (seed data and dialer simulator).
 
+// The pages' view types are deeply nested generics.
+#![recursion_limit = "512"]
+
 pub mod api;
 pub mod auth;
 pub mod cli;

@@ -174,6 +174,14 @@ impl Application {
                 cancel.clone(),
             ));
         }
+        if let Some(worker) = self.state.settings.agent_worker.clone() {
+            // No leader: every instance works, and row locks keep them from doubling work.
+            background.spawn(demo::agent_worker::run(
+                self.state.pool.clone(),
+                worker,
+                cancel.clone(),
+            ));
+        }
         tracing::info!(addr = %self.address(), "Switchboard listening on http://{}", self.address());
         let stop = cancel.clone();
         http::serve::serve(

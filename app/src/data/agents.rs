@@ -120,7 +120,8 @@ pub async fn detail(
         .collect();
     ids.sort();
     ids.dedup();
-    let contacts = super::contact_refs::by_ids(db, org, &ids).await?;
+    let mut contacts = super::contact_refs::by_ids(db, org, &ids).await?;
+    contacts.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
     Ok(crate::model::agents::AgentDetail {
         agent,
         tasks,

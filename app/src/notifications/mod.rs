@@ -38,7 +38,7 @@ pub struct Event {
 pub fn event(change: &Change) -> Option<Event> {
     if let Some((old, Some(d))) = change.decode::<Draft>("drafts") {
         let was_pending = old.is_some_and(|o| o.status == DraftStatus::PendingApproval);
-        return (d.status == DraftStatus::PendingApproval && !was_pending).then(|| Event {
+        return (d.status == DraftStatus::PendingApproval && !was_pending).then_some(Event {
             kind: Kind::DraftReady,
             id: d.id,
             contact: d.contact_id,
@@ -47,7 +47,7 @@ pub fn event(change: &Change) -> Option<Event> {
     }
     if let Some((old, Some(t))) = change.decode::<AgentTask>("agent_tasks") {
         let was_failed = old.is_some_and(|o| o.status == TaskStatus::Failed);
-        return (t.status == TaskStatus::Failed && !was_failed).then(|| Event {
+        return (t.status == TaskStatus::Failed && !was_failed).then_some(Event {
             kind: Kind::TaskFailed,
             id: t.id,
             contact: t.contact_id,
@@ -56,7 +56,7 @@ pub fn event(change: &Change) -> Option<Event> {
     }
     if let Some((old, Some(f))) = change.decode::<FollowUp>("follow_ups") {
         let was_done = old.is_some_and(|o| o.status == FollowUpStatus::Executed);
-        return (f.status == FollowUpStatus::Executed && !was_done).then(|| Event {
+        return (f.status == FollowUpStatus::Executed && !was_done).then_some(Event {
             kind: Kind::FollowUpExecuted,
             id: f.id,
             contact: f.contact_id,

@@ -56,12 +56,7 @@ pub struct CallsQuery {
 }
 
 fn paging(limit: Option<i64>, offset: Option<i64>) -> Result<(i64, i64), ApiError> {
-    let limit = limit.unwrap_or(50);
-    if !(1..=MAX_PAGE_SIZE).contains(&limit) {
-        return Err(ApiError::BadRequest(format!(
-            "limit must be between 1 and {MAX_PAGE_SIZE}, not {limit}"
-        )));
-    }
+    let limit = super::limit(limit, MAX_PAGE_SIZE)?;
     let offset = offset.unwrap_or(0);
     if !(0..=MAX_OFFSET).contains(&offset) {
         return Err(ApiError::BadRequest(format!(

@@ -1,12 +1,15 @@
 //! The JSON API under `/api`, documented at `/api/openapi.json`.
 
+mod agents;
 mod campaigns;
+mod drafts;
+mod follow_ups;
 mod openapi;
 mod operations;
 mod webhooks;
 
 use axum::http::{Method, Uri};
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use axum::{Json, Router};
 
 use crate::auth::{self, extract::AuthUser};
@@ -26,6 +29,17 @@ pub fn router() -> Router<AppState> {
         .route("/api/campaigns/{id}", get(campaigns::get))
         .route("/api/campaigns/{id}/calls", get(campaigns::calls))
         .route("/api/campaigns/{id}/contacts", get(campaigns::contacts))
+        .route("/api/agents", get(agents::list))
+        .route("/api/agents/{id}", get(agents::get))
+        .route("/api/agent-tasks", get(agents::tasks))
+        .route("/api/contacts/{id}/tasks", post(agents::assign))
+        .route("/api/drafts", get(drafts::list))
+        .route("/api/drafts/{id}", patch(drafts::edit))
+        .route("/api/drafts/{id}/approve", post(drafts::approve))
+        .route("/api/drafts/{id}/reject", post(drafts::reject))
+        .route("/api/follow-ups", get(follow_ups::list))
+        .route("/api/follow-ups/{id}", patch(follow_ups::reschedule))
+        .route("/api/follow-ups/{id}/cancel", post(follow_ups::cancel))
         .route("/api/calls/health-check", get(operations::health_check))
         .route("/api/calls/{id}", get(campaigns::call))
         .route("/api/admin/telephony", get(operations::telephony_settings))
@@ -99,6 +113,20 @@ async fn realtime_status(
         rt.stats.snapshot(user.0.organization_id, &rt.connections),
     ))
 }
+
+/// A list's `limit`: 50 when absent, else 1 to `max` (400 outside).
+pub(crate) fn limit(limit: Option<i64>, max: i64) -> Result<i64, ApiError> {
+    let limit = limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=max).contains(&limit) {
+        return Err(ApiError::BadRequest(format!(
+            "limit must be between 1 and {max}, not {limit}"
+        )));
+    }
+    Ok(limit)
+}
+
+/// Rows a list returns when the request does not say.
+pub(crate) const DEFAULT_LIMIT: i64 = 50;
 
 async fn not_found(uri: Uri) -> ApiError {
     ApiError::NotFound(format!("no API endpoint at {}", uri.path()))

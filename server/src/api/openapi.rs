@@ -12,7 +12,8 @@ use crate::state::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Switchboard API", description = "Campaigns, calls and contacts of your organization. \
+    info(title = "Switchboard API", description = "Campaigns, calls and contacts of your organization, and the agents that \
+        draft messages and follow-ups for them. \
         Authenticate with `Authorization: Bearer <token>` from `POST /api/auth/token`."),
     paths(
         crate::auth::handlers::issue_token,
@@ -23,6 +24,17 @@ use crate::state::AppState;
         super::campaigns::calls,
         super::campaigns::contacts,
         super::campaigns::call,
+        super::agents::list,
+        super::agents::get,
+        super::agents::tasks,
+        super::agents::assign,
+        super::drafts::list,
+        super::drafts::approve,
+        super::drafts::reject,
+        super::drafts::edit,
+        super::follow_ups::list,
+        super::follow_ups::cancel,
+        super::follow_ups::reschedule,
         super::realtime_status,
         super::operations::health_check,
         super::operations::telephony_settings,

@@ -1,7 +1,10 @@
 //! Extractors for API handlers.
 
-use axum::extract::{FromRequest, FromRequestParts};
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
+
+use serde::de::DeserializeOwned;
 
 use app::data::auth::SessionId;
 use app::model::{CurrentUser, Role};
@@ -64,3 +67,31 @@ pub struct ApiPath<T>(pub T);
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(ApiError))]
 pub struct ApiQuery<T>(pub T);
+
+/// A JSON body that may be left out: an empty body (or JSON `null`) is `T::default()`; any
+/// other body is read like `ApiJson` (400 bad JSON, 415 not JSON, 422 wrong fields, 413).
+pub struct OptionalJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let (parts, body) = req.into_parts();
+        let bytes = Bytes::from_request(Request::new(body), state)
+            .await
+            .map_err(|r| match r.status() {
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge(format!(
+                    "{} (the limit is {} KiB)",
+                    r.body_text(),
+                    crate::config::MAX_REQUEST_BODY / 1024
+                )),
+                _ => ApiError::BadRequest(r.body_text()),
+            })?;
+        if bytes.is_empty() {
+            return Ok(OptionalJson(T::default()));
+        }
+        let req = Request::from_parts(parts, Body::from(bytes));
+        let ApiJson(value) = ApiJson::<Option<T>>::from_request(req, state).await?;
+        Ok(OptionalJson(value.unwrap_or_default()))
+    }
+}

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 
+use crate::demo::agent_worker::AgentWorkerConfig;
 use crate::demo::simulator::SimulatorConfig;
 use crate::operations::OperationsConfig;
 use crate::realtime::RealtimeConfig;
@@ -36,6 +37,8 @@ pub struct Settings {
     pub seed_demo: bool,
     /// Run the demo dialer simulator (`SWITCHBOARD_SIMULATOR`); `None` leaves it off.
     pub simulator: Option<SimulatorConfig>,
+    /// Run the demo agent worker (`SWITCHBOARD_AGENT_WORKER`); `None` leaves it off.
+    pub agent_worker: Option<AgentWorkerConfig>,
     /// Production cookies (`SWITCHBOARD_SECURE_COOKIES`; on behind HTTPS): `Secure`,
     /// `__Host-` prefixed, and HSTS on every response.
     pub secure_cookies: bool,
@@ -111,6 +114,9 @@ impl Settings {
             max_connections: env.number("DATABASE_MAX_CONNECTIONS", 10)?,
             seed_demo: env.flag("SWITCHBOARD_SEED_DEMO", false)?,
             simulator,
+            agent_worker: env
+                .flag("SWITCHBOARD_AGENT_WORKER", false)?
+                .then(AgentWorkerConfig::default),
             secure_cookies: env.flag("SWITCHBOARD_SECURE_COOKIES", false)?,
             limits,
             realtime,
@@ -141,10 +147,16 @@ impl Settings {
                  dialer writes fake calls into real campaigns, so it is refused in production."
             );
         }
+        if self.secure_cookies && self.agent_worker.is_some() {
+            bail!(
+                "SWITCHBOARD_AGENT_WORKER is on together with SWITCHBOARD_SECURE_COOKIES: the demo \
+                 agent worker writes made-up drafts and sends them, so it is refused in production."
+            );
+        }
         Ok(())
     }
 
-    /// Settings for tests: an ephemeral port, no demo, no simulator.
+    /// Settings for tests: an ephemeral port, no demo, no simulator, no agent worker.
     pub fn for_tests(database_url: String) -> Self {
         Settings {
             database_url,
@@ -155,6 +167,7 @@ impl Settings {
             max_connections: 5,
             seed_demo: false,
             simulator: None,
+            agent_worker: None,
             secure_cookies: false,
             limits: Limits::default(),
             realtime: RealtimeConfig::default(),
@@ -196,6 +209,31 @@ mod tests {
             ("SWITCHBOARD_SIMULATOR", "on")
         ])
         .is_ok());
+    }
+
+    #[test]
+    fn the_agent_worker_is_off_unless_set_and_refuses_to_start_with_secure_cookies() {
+        assert!(settings(&[]).unwrap().agent_worker.is_none());
+        assert!(settings(&[("SWITCHBOARD_AGENT_WORKER", "off")])
+            .unwrap()
+            .agent_worker
+            .is_none());
+        let on = settings(&[("SWITCHBOARD_AGENT_WORKER", "on")]).unwrap();
+        assert_eq!(
+            on.agent_worker.unwrap().tick,
+            std::time::Duration::from_millis(250)
+        );
+        let err = settings(&[
+            ("SWITCHBOARD_SECURE_COOKIES", "on"),
+            ("SWITCHBOARD_AGENT_WORKER", "on"),
+        ])
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("SWITCHBOARD_AGENT_WORKER")
+                && err.to_string().contains("refused in production"),
+            "{err}"
+        );
+        assert!(settings(&[("SWITCHBOARD_AGENT_WORKER", "maybe")]).is_err());
     }
 
     #[test]

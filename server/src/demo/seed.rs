@@ -1,7 +1,9 @@
 //! Demo data: organizations Acme and Globex, three users each (password `switchboard-demo`,
-//! demo only), campaigns in every status with contacts and a call history. Idempotent: it
-//! does nothing when the demo organizations already exist, and concurrent runs (several
-//! instances starting at once) serialize on an advisory lock.
+//! demo only), campaigns in every status with contacts and a call history, and agent work
+//! (`seed_agents`). Idempotent: it does nothing when the demo organizations already exist
+//! (except adding the agents to a demo organization that has none, e.g. a database seeded
+//! before agents existed), and concurrent runs (several instances starting at once) serialize
+//! on an advisory lock.
 
 use anyhow::Context;
 use sqlx::{PgPool, Postgres, Transaction};
@@ -82,6 +84,12 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<SeedOutcome> {
             .fetch_one(&mut *tx)
             .await?;
     if present {
+        // The base data is there; a database seeded before agents existed still gets them.
+        let added = super::seed_agents::add_missing(&mut tx).await?;
+        tx.commit().await.context("committing the demo agents")?;
+        if added > 0 {
+            tracing::info!(organizations = added, "demo agents added");
+        }
         return Ok(SeedOutcome::AlreadyPresent);
     }
     for (name, slug) in DEMO_ORGS {
@@ -115,6 +123,7 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<SeedOutcome> {
                 .with_context(|| format!("creating campaign {}", c.name))?;
         }
     }
+    super::seed_agents::add_missing(&mut tx).await?;
     tx.commit().await.context("committing the demo data")?;
     Ok(SeedOutcome::Loaded)
 }

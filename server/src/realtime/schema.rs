@@ -33,24 +33,29 @@ fn escape(name: &str) -> String {
         .collect()
 }
 
-/// `^(table(:(event)(:(column=op.value|...))?)?|...)$` for these tables.
+/// `^(table(:(event)(:((col|col)=op.value|...))?)?|...)$` for these tables: columns of one type
+/// share one alternative, which keeps the pattern small enough for generators to handle.
 pub fn subscription_pattern(tables: &BTreeMap<String, TableInfo>) -> String {
     let alternatives: Vec<String> = tables
         .iter()
         .map(|(name, info)| {
-            let columns: BTreeMap<_, _> = info.columns.iter().collect();
-            let filters: Vec<String> = columns
+            let mut by_type: BTreeMap<ColumnType, Vec<String>> = BTreeMap::new();
+            for (column, kind) in &info.columns {
+                by_type.entry(*kind).or_default().push(escape(column));
+            }
+            let filters: Vec<String> = by_type
                 .into_iter()
-                .map(|(column, kind)| {
-                    let v = value(*kind);
-                    let ops = if *kind == ColumnType::Boolean {
+                .map(|(kind, mut columns)| {
+                    columns.sort();
+                    let v = value(kind);
+                    let ops = if kind == ColumnType::Boolean {
                         "eq|neq"
                     } else {
                         "eq|neq|lt|lte|gt|gte"
                     };
                     format!(
-                        "{}=(({ops})\\.{v}|in\\.\\({v}(,{v}){{0,{}}}\\))",
-                        escape(column),
+                        "({})=(({ops})\\.{v}|in\\.\\({v}(,{v}){{0,{}}}\\))",
+                        columns.join("|"),
                         MAX_IN_VALUES - 1
                     )
                 })
@@ -82,8 +87,8 @@ mod tests {
         };
         let p = subscription_pattern(&BTreeMap::from([("calls".to_string(), info.clone())]));
         assert!(p.starts_with("^(calls(:(INSERT|UPDATE|DELETE|\\*)"));
-        assert!(p.contains("active=((eq|neq)\\.(true|false)"));
-        assert!(p.contains("status=((eq|neq|lt|lte|gt|gte)\\."));
+        assert!(p.contains("(active)=((eq|neq)\\.(true|false)"));
+        assert!(p.contains("(status)=((eq|neq|lt|lte|gt|gte)\\."));
         assert!(p.ends_with(")$"));
         // Samples in the pattern's spelling parse.
         for spec in [

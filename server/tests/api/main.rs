@@ -1,6 +1,8 @@
 //! Integration tests: the real application against real Postgres, a fresh database per test.
 //! One test binary (crates.io style); `helpers` holds `spawn_app`.
 
+mod agent_worker;
+mod agents;
 mod auth;
 mod campaigns;
 mod cli;

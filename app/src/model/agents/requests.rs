@@ -52,11 +52,14 @@ impl RejectDraft {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EditDraft {
-    /// Emails only; at most 200 characters.
-    #[cfg_attr(feature = "ssr", schema(max_length = 200))]
+    /// Emails only; at most 200 characters, not blank.
+    #[cfg_attr(feature = "ssr", schema(max_length = 200, pattern = r"\S"))]
     pub subject: Option<String>,
-    /// 1 to 5,000 characters.
-    #[cfg_attr(feature = "ssr", schema(min_length = 1, max_length = 5000))]
+    /// 1 to 5,000 characters, not blank.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(min_length = 1, max_length = 5000, pattern = r"\S")
+    )]
     pub body: Option<String>,
 }
 

@@ -83,7 +83,7 @@ fn Detail(detail: AgentDetail) -> impl IntoView {
     view! {
         <Title text=name.clone() />
         <div class="mt-3">
-            <PageHeading title="Agent" subtitle="Status, today's figures, tasks and activity, live." live />
+            <PageHeading title=name.clone() subtitle="Status, today's figures, tasks and activity, live." live />
         </div>
         <div class="grid grid-cols-1 gap-6 lg:grid-cols-3">
             <div class="space-y-4 lg:col-span-2">

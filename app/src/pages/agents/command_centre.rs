@@ -61,7 +61,7 @@ fn Centre(overview: AgentsOverview) -> impl IntoView {
     view! {
         <PageHeading title="Agents" subtitle="Your AI agents, what they are doing and how they did today, live." live />
         <div class="grid grid-cols-1 gap-6 lg:grid-cols-3">
-            <ul class="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:col-span-2" data-testid="agent-cards">
+            <ul class="grid grid-cols-1 content-start items-start gap-3 self-start sm:grid-cols-2 lg:col-span-2" data-testid="agent-cards">
                 <For
                     each=move || agents.get()
                     key=|s: &AgentSummary| s.agent.id

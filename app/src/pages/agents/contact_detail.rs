@@ -76,10 +76,7 @@ fn Panel(panel: ContactPanel) -> impl IntoView {
     view! {
         <Title text=name.clone() />
         <div class="mt-3">
-            <PageHeading title="Contact" subtitle="" live>
-                <h2 class="text-lg font-semibold text-slate-900" data-testid="contact-name">{name.clone()}</h2>
-                <p class="text-sm text-slate-600">{subtitle}</p>
-            </PageHeading>
+            <PageHeading title=name.clone() subtitle live testid="contact-name" />
         </div>
         <div class="grid grid-cols-1 gap-6 lg:grid-cols-3">
             <section class="lg:col-span-1 space-y-3" aria-labelledby="tasks-heading">
@@ -212,7 +209,7 @@ fn AssignForm(contact: Uuid, data: RwSignal<ContactPanelView>) -> impl IntoView 
                     prop:value=move || agent.get()
                     on:change=move |ev| agent.set(event_target_value(&ev))
                 >
-                    {agents.into_iter().map(|a| view! { <option value=a.id.to_string()>{format!("{} ({})", a.name, a.kind.label())}</option> }).collect_view()}
+                    {agents.into_iter().map(|a| view! { <option value=a.id.to_string()>{a.name}</option> }).collect_view()}
                 </select>
             </label>
             <label class="block text-xs font-medium text-slate-700">

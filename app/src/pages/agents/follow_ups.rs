@@ -126,10 +126,11 @@ fn Row(f: FollowUp, data: RwSignal<FollowUpsView>, can_act: bool, upcoming: bool
         if upcoming {
             countdown((at.timestamp_millis() - now.get()) / 1000)
         } else {
-            f.executed_at
-                .or(f.cancelled_at)
-                .map(date_time)
-                .unwrap_or_default()
+            match (f.executed_at, f.cancelled_at) {
+                (Some(t), _) => format!("executed {}", date_time(t)),
+                (None, Some(t)) => format!("cancelled {}", date_time(t)),
+                _ => String::new(),
+            }
         }
     };
     view! {
@@ -139,7 +140,7 @@ fn Row(f: FollowUp, data: RwSignal<FollowUpsView>, can_act: bool, upcoming: bool
                 <FollowUpStatusBadge status=f.status />
             </div>
             <p class="mt-0.5 text-xs text-slate-600">
-                {format!("{agent} · {} · ", date_time(at))}
+                {format!("{agent} · due {} · ", date_time(at))}
                 <span class="tabular-nums" data-testid="countdown">{when}</span>
             </p>
             {f.result.clone().map(|r| view! { <p class="mt-1 text-slate-700">{r}</p> })}

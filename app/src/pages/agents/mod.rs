@@ -56,15 +56,18 @@ pub fn contact_name(map: &HashMap<Uuid, ContactRef>, id: Uuid) -> String {
 /// The heading row of an agent page: title, a line of explanation, and the live toolbar.
 #[component]
 pub fn PageHeading<T: Send + Sync + 'static>(
-    title: &'static str,
-    subtitle: &'static str,
+    #[prop(into)] title: String,
+    #[prop(into)] subtitle: String,
     live: LiveView<T>,
+    /// `data-testid` of the heading.
+    #[prop(optional)]
+    testid: Option<&'static str>,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
     view! {
         <div class="mb-4 flex flex-wrap items-end justify-between gap-4">
             <div>
-                <h1 class="text-2xl font-semibold tracking-tight">{title}</h1>
+                <h1 class="text-2xl font-semibold tracking-tight" data-testid=testid>{title}</h1>
                 <p class="text-sm text-slate-600">{subtitle}</p>
                 {children.map(|c| c())}
             </div>

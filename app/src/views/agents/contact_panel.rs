@@ -61,7 +61,7 @@ impl ContactPanelView {
         if let Some((old, new)) = change.decode::<FollowUp>("follow_ups") {
             let changed = follow(&mut p.follow_ups, me, old, new, |f| f.contact_id);
             p.follow_ups
-                .sort_by(|a, b| b.scheduled_for.cmp(&a.scheduled_for));
+                .sort_by_key(|f| std::cmp::Reverse(f.scheduled_for));
             return changed;
         }
         if let Some((_, Some(agent))) = change.decode::<Agent>("agents") {

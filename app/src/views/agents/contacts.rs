@@ -1,26 +1,17 @@
 //! Contact cards: each card's latest task and its draft follow the stream, so the badge says
 //! "Agent working", "Draft ready" or "Failed" as it happens.
 
-use std::collections::HashMap;
-
-use uuid::Uuid;
-
 use crate::live::Change;
 use crate::model::agents::{AgentTask, ContactCard, Draft};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ContactsView {
     pub cards: Vec<ContactCard>,
-    /// Tasks assigned from this page that the server has not confirmed yet, by contact.
-    pub optimistic: HashMap<Uuid, AgentTask>,
 }
 
 impl ContactsView {
     pub fn new(cards: Vec<ContactCard>) -> Self {
-        ContactsView {
-            cards,
-            optimistic: HashMap::new(),
-        }
+        ContactsView { cards }
     }
 
     pub fn apply(&mut self, change: &Change) -> bool {
@@ -48,9 +39,6 @@ impl ContactsView {
 
     /// A task row (streamed or just confirmed): the card's latest task if it is newer.
     pub fn task(&mut self, task: AgentTask) -> bool {
-        if self.optimistic.get(&task.contact_id).is_some() {
-            self.optimistic.remove(&task.contact_id);
-        }
         let Some(card) = self
             .cards
             .iter_mut()
@@ -79,6 +67,7 @@ mod tests {
     use crate::model::agents::{ContactRef, DraftStatus, TaskStatus};
     use crate::views::agents::badge::TaskBadge;
     use crate::views::agents::fixtures::{change, draft, task};
+    use uuid::Uuid;
 
     fn card(id: Uuid) -> ContactCard {
         ContactCard {
