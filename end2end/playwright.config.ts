@@ -8,9 +8,11 @@ export default defineConfig({
   expect: { timeout: 5_000 },
   fullyParallel: false,
   workers: 1,
-  // A failed test is retried once and then reported as "flaky" in the output (never hidden):
-  // the blocked-stream test's page did not hydrate in 1 of 5 full runs here, cause not found
-  // yet (see the issue 9 closing note). A test that fails twice fails the run.
+  // A failed test is retried once and then reported as "flaky" in the output (never hidden); a
+  // test that fails twice fails the run. (The blocked-stream test that once needed this routed
+  // requests, which turns the browser's cache off: every navigation fetched and compiled the
+  // 15 MB debug WASM again and hydration could take over 20 s. It now blocks the stream in the
+  // page instead.)
   retries: 1,
   reporter: [['list']],
   use: {

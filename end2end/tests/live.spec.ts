@@ -89,9 +89,23 @@ test('ten tabs share one stream and stay live when the tab holding it closes', a
   }
 });
 
-test('a blocked stream falls back to polling, then returns to live without losing an update', async ({ page, context }) => {
+test('a blocked stream falls back to polling, then returns to live without losing an update', async ({ page }) => {
   test.setTimeout(90_000);
-  await context.route('**/api/realtime/stream**', (r) => r.abort());
+  // Block the stream in the page (every EventSource fails at once, as a refused connection
+  // does) rather than with request routing, which would also turn the browser's cache off and
+  // make every navigation fetch and compile the debug WASM again.
+  await page.addInitScript(() => {
+    const Real = window.EventSource;
+    (window as any).__streamBlocked = true;
+    (window as any).EventSource = function (url: string, init?: EventSourceInit) {
+      if (!(window as any).__streamBlocked) return new Real(url, init);
+      const fake = new EventTarget() as any;
+      fake.readyState = 2;
+      fake.close = () => {};
+      setTimeout(() => fake.onerror?.(new Event('error')), 0);
+      return fake;
+    };
+  });
   const [a, b, c] = insertCalls('Holiday Preview', 3);
   await signIn(page, 'operator@acme.example');
   await openCampaign(page, 'Holiday Preview');
@@ -101,7 +115,7 @@ test('a blocked stream falls back to polling, then returns to live without losin
   psql(`UPDATE calls SET status = 'RINGING' WHERE id = '${a}'`);
   await expect(badgeOf(page, a)).toHaveAttribute('data-status', 'RINGING', { timeout: 15_000 });
 
-  await context.unroute('**/api/realtime/stream**');
+  await page.evaluate(() => ((window as any).__streamBlocked = false));
   psql(`UPDATE calls SET status = 'RINGING' WHERE id = '${b}'`);
   await expect(pill(page)).toHaveAttribute('data-state', 'live', { timeout: 20_000 });
   psql(`UPDATE calls SET status = 'RINGING' WHERE id = '${c}'`);
