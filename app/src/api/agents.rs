@@ -112,9 +112,7 @@ pub async fn load_agents() -> Result<AgentsOverview, ServerFnError> {
     let activity = agents::activity(&mut db, org, None, agents::FEED_LENGTH)
         .await
         .map_err(e)?;
-    let mut ids: Vec<Uuid> = activity.iter().filter_map(|a| a.contact_id).collect();
-    ids.sort();
-    ids.dedup();
+    let ids = crate::model::agents::unique_ids(activity.iter().filter_map(|a| a.contact_id));
     Ok(AgentsOverview {
         agents: list,
         activity,
@@ -153,7 +151,7 @@ pub async fn load_approvals() -> Result<ApprovalsPage, ServerFnError> {
     )
     .await
     .map_err(e)?;
-    let ids = unique(list.iter().map(|d| d.contact_id));
+    let ids = crate::model::agents::unique_ids(list.iter().map(|d| d.contact_id));
     Ok(ApprovalsPage {
         contacts: contact_refs::by_ids(&mut db, org, &ids).await.map_err(e)?,
         drafts: list,
@@ -186,7 +184,8 @@ pub async fn load_follow_ups() -> Result<FollowUpsPage, ServerFnError> {
     history.sort_by_key(|f| {
         std::cmp::Reverse(f.executed_at.or(f.cancelled_at).unwrap_or(f.scheduled_for))
     });
-    let ids = unique(upcoming.iter().chain(&history).map(|f| f.contact_id));
+    let ids =
+        crate::model::agents::unique_ids(upcoming.iter().chain(&history).map(|f| f.contact_id));
     Ok(FollowUpsPage {
         contacts: contact_refs::by_ids(&mut db, org, &ids).await.map_err(e)?,
         upcoming,
@@ -195,14 +194,6 @@ pub async fn load_follow_ups() -> Result<FollowUpsPage, ServerFnError> {
         can_act: user.role.can_act(),
         cursor: db.cursor().await.map_err(e)?,
     })
-}
-
-#[cfg(feature = "ssr")]
-fn unique(ids: impl Iterator<Item = Uuid>) -> Vec<Uuid> {
-    let mut v: Vec<Uuid> = ids.collect();
-    v.sort();
-    v.dedup();
-    v
 }
 
 #[server(prefix = "/sf", endpoint = "assign_task")]

@@ -113,13 +113,12 @@ pub async fn detail(
     };
     let tasks = tasks::list(db, org, filter, FEED_LENGTH).await?;
     let activity = activity(db, org, Some(id), FEED_LENGTH).await?;
-    let mut ids: Vec<Uuid> = tasks
-        .iter()
-        .map(|t| t.contact_id)
-        .chain(activity.iter().filter_map(|a| a.contact_id))
-        .collect();
-    ids.sort();
-    ids.dedup();
+    let ids = crate::model::agents::unique_ids(
+        tasks
+            .iter()
+            .map(|t| t.contact_id)
+            .chain(activity.iter().filter_map(|a| a.contact_id)),
+    );
     let mut contacts = super::contact_refs::by_ids(db, org, &ids).await?;
     contacts.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
     Ok(crate::model::agents::AgentDetail {

@@ -51,12 +51,7 @@ pub async fn by_ids(
     org: Uuid,
     ids: &[Uuid],
 ) -> Result<Vec<ContactRef>, DataError> {
-    if ids.len() as i64 > super::MAX_PAGE_SIZE {
-        return Err(DataError::Invalid(format!(
-            "ask for at most {} contacts at once",
-            super::MAX_PAGE_SIZE
-        )));
-    }
+    super::check_id_count(ids, "contacts")?;
     let rows: Vec<RefRow> = sqlx::query_as(&format!("{REF_SQL} AND c.id = ANY($2)"))
         .bind(org)
         .bind(ids)

@@ -74,12 +74,7 @@ pub async fn list(
 /// Contacts of the organization with these ids (unknown ids are left out); at most
 /// `MAX_PAGE_SIZE` ids per call.
 pub async fn by_ids(db: &mut Snapshot, org: Uuid, ids: &[Uuid]) -> Result<Vec<Contact>, DataError> {
-    if ids.len() as i64 > super::MAX_PAGE_SIZE {
-        return Err(DataError::Invalid(format!(
-            "ask for at most {} contacts at once",
-            super::MAX_PAGE_SIZE
-        )));
-    }
+    super::check_id_count(ids, "contacts")?;
     let rows: Vec<ContactRow> = sqlx::query_as(
         "SELECT id, campaign_id, name, phone, status, created_at, updated_at FROM contacts \
          WHERE organization_id = $1 AND id = ANY($2)",

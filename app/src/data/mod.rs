@@ -31,6 +31,16 @@ pub const MAX_PAGE_SIZE: i64 = 500;
 /// before them).
 pub const MAX_OFFSET: i64 = 10_000;
 
+/// `Invalid` when more than `MAX_PAGE_SIZE` ids are asked for at once.
+pub fn check_id_count(ids: &[uuid::Uuid], what: &str) -> Result<(), DataError> {
+    if ids.len() as i64 > MAX_PAGE_SIZE {
+        return Err(DataError::Invalid(format!(
+            "ask for at most {MAX_PAGE_SIZE} {what} at once"
+        )));
+    }
+    Ok(())
+}
+
 /// Clamp a requested page size into `1..=MAX_PAGE_SIZE`.
 pub fn clamp_limit(limit: Option<i64>, default: i64) -> i64 {
     limit.unwrap_or(default).clamp(1, MAX_PAGE_SIZE)

@@ -92,9 +92,6 @@ fn on_batches(batches: &[Batch]) {
     let Some(user) = USER.with(|u| *u.borrow()) else {
         return;
     };
-    if !enabled(user) {
-        return;
-    }
     let now = chrono::Utc::now();
     let fresh: Vec<Event> = batches
         .iter()
@@ -102,7 +99,9 @@ fn on_batches(batches: &[Batch]) {
         .filter(|c| (now - c.commit_timestamp).num_seconds() < FRESH_SECS)
         .filter_map(event)
         .collect();
-    if fresh.is_empty() {
+    // Most batches are calls and campaigns: the preference (a storage read) is looked up only
+    // when there is something to say.
+    if fresh.is_empty() || !enabled(user) {
         return;
     }
     let schedule = PENDING.with(|p| {
@@ -123,12 +122,12 @@ fn flush() {
         return;
     }
     spawn_local(async move {
-        let mut ids: Vec<Uuid> = groups
-            .iter()
-            .filter(|(_, e)| e.len() == 1)
-            .map(|(_, e)| e[0].contact)
-            .collect();
-        ids.dedup();
+        let ids = crate::model::agents::unique_ids(
+            groups
+                .iter()
+                .filter(|(_, e)| e.len() == 1)
+                .map(|(_, e)| e[0].contact),
+        );
         let names: HashMap<Uuid, String> = if ids.is_empty() {
             HashMap::new()
         } else {

@@ -49,6 +49,14 @@ macro_rules! text_enum {
 }
 pub(crate) use text_enum;
 
+/// `ids` sorted, each once (for "the contacts these rows mention").
+pub fn unique_ids(ids: impl IntoIterator<Item = Uuid>) -> Vec<Uuid> {
+    let mut v: Vec<Uuid> = ids.into_iter().collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
 /// The contact a task, draft or follow-up is about, as pages name it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -3,7 +3,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
 use super::command_centre::{ActivityFeed, AgentCard};
@@ -11,21 +10,15 @@ use super::PageHeading;
 use crate::api::agents::load_agent_detail;
 use crate::components::agent_badges::TaskStatusBadge;
 use crate::components::format::date_time;
-use crate::components::layout::{AppLayout, Notice};
+use crate::components::layout::AppLayout;
 use crate::live::use_live;
 use crate::model::agents::{AgentDetail, AgentTask};
 use crate::views::agents::command_centre::CommandCentre;
 
 #[component]
 pub fn AgentDetailPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| Uuid::parse_str(&s).ok())
-    };
-    let detail = Resource::new(id, |id| async move {
+    let id = super::id_param();
+    let record = Resource::new(id, |id| async move {
         match id {
             Some(id) => load_agent_detail(id).await.map(Some),
             None => Ok(None),
@@ -36,11 +29,7 @@ pub fn AgentDetailPage() -> impl IntoView {
             <A href="/agents" attr:class="text-sm text-indigo-700 hover:underline">"← All agents"</A>
             <Suspense fallback=|| view! { <p class="mt-4 text-sm text-slate-600">"Loading agent…"</p> }>
                 {move || Suspend::new(async move {
-                    match detail.await {
-                        Ok(Some(d)) => view! { <Detail detail=d /> }.into_any(),
-                        Ok(None) => view! { <Title text="Not found" /><div class="mt-4"><Notice title="Agent not found" body="This address does not name an agent." /></div> }.into_any(),
-                        Err(e) => view! { <Title text="Agent" /><div class="mt-4"><Notice title="Could not load this agent" body=e.to_string() /></div> }.into_any(),
-                    }
+                    super::record_or_notice(record.await, "agent", |r| view! { <Detail detail=r /> })
                 })}
             </Suspense>
         </AppLayout>

@@ -5,7 +5,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
 use super::draft_card::DraftCard;
@@ -13,21 +12,15 @@ use super::{error_text, PageHeading, PRIMARY};
 use crate::api::agents::{assign_task, load_contact_panel};
 use crate::components::agent_badges::{FollowUpStatusBadge, TaskStatusBadge};
 use crate::components::format::date_time;
-use crate::components::layout::{AppLayout, Notice};
+use crate::components::layout::AppLayout;
 use crate::live::use_live;
 use crate::model::agents::{AgentTask, ContactPanel, Draft, FollowUp, TaskKind, TaskStatus};
 use crate::views::agents::contact_panel::ContactPanelView;
 
 #[component]
 pub fn ContactDetailPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| Uuid::parse_str(&s).ok())
-    };
-    let panel = Resource::new(id, |id| async move {
+    let id = super::id_param();
+    let record = Resource::new(id, |id| async move {
         match id {
             Some(id) => load_contact_panel(id).await.map(Some),
             None => Ok(None),
@@ -38,11 +31,7 @@ pub fn ContactDetailPage() -> impl IntoView {
             <A href="/contacts" attr:class="text-sm text-indigo-700 hover:underline">"← All contacts"</A>
             <Suspense fallback=|| view! { <p class="mt-4 text-sm text-slate-600">"Loading contact…"</p> }>
                 {move || Suspend::new(async move {
-                    match panel.await {
-                        Ok(Some(p)) => view! { <Panel panel=p /> }.into_any(),
-                        Ok(None) => view! { <Title text="Not found" /><div class="mt-4"><Notice title="Contact not found" body="This address does not name a contact." /></div> }.into_any(),
-                        Err(e) => view! { <Title text="Contact" /><div class="mt-4"><Notice title="Could not load this contact" body=e.to_string() /></div> }.into_any(),
-                    }
+                    super::record_or_notice(record.await, "contact", |r| view! { <Panel panel=r /> })
                 })}
             </Suspense>
         </AppLayout>
@@ -68,10 +57,7 @@ fn Panel(panel: ContactPanel) -> impl IntoView {
     let tasks = Memo::new(move |_| data.with(|v| v.panel.tasks.clone()));
     let drafts = Memo::new(move |_| data.with(|v| v.panel.drafts.clone()));
     let follow_ups = Memo::new(move |_| data.with(|v| v.panel.follow_ups.clone()));
-    let agent_name = move |agent: Uuid| {
-        data.with_untracked(|v| v.agents.get(&agent).map(|a| a.name.clone()))
-            .unwrap_or_else(|| "An agent".into())
-    };
+    let agent_name = move |agent: Uuid| data.with_untracked(|v| v.agent_name(agent));
     let contact_name = StoredValue::new(name.clone());
     view! {
         <Title text=name.clone() />

@@ -2,9 +2,8 @@
 //! inline and keyboard-usable. A draft someone else decided first says who did.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use super::{error_text, BUTTON, DANGER, PRIMARY};
+use super::{run_action, BUTTON, DANGER, PRIMARY};
 use crate::api::agents::{approve_draft, edit_draft, reject_draft};
 use crate::components::agent_badges::DraftStatusBadge;
 use crate::components::format::date_time;
@@ -38,24 +37,13 @@ pub fn DraftCard(
     let body = RwSignal::new(draft.body.clone());
     let is_email = draft.channel == Channel::Email;
     let pending = draft.status == DraftStatus::PendingApproval;
-    let run = move |fut: std::pin::Pin<
+    let run = move |call: std::pin::Pin<
         Box<dyn std::future::Future<Output = Result<Draft, ServerFnError>>>,
     >| {
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            let res = fut.await;
-            let _ = busy.try_set(false);
-            match res {
-                Ok(d) => {
-                    let _ = mode.try_set(Mode::View);
-                    on_decided.run(d);
-                }
-                Err(e) => {
-                    let _ = error.try_set(Some(error_text(&e)));
-                }
-            }
-        });
+        run_action(busy, error, call, move |d| {
+            let _ = mode.try_set(Mode::View);
+            on_decided.run(d);
+        })
     };
     let approve = move |_| run(Box::pin(approve_draft(id)));
     let confirm_reject = move |_| {

@@ -2,12 +2,11 @@
 //! organizers and admins can postpone or cancel a scheduled follow-up.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
 use super::{
-    add_contacts, contact_name, error_text, name_unknown_contacts, PageHeading, BUTTON, DANGER,
+    add_contacts, contact_name, name_unknown_contacts, run_action, PageHeading, BUTTON, DANGER,
 };
 use crate::api::agents::{cancel_follow_up, load_follow_ups, reschedule_follow_up};
 use crate::components::agent_badges::FollowUpStatusBadge;
@@ -96,25 +95,12 @@ fn Row(f: FollowUp, data: RwSignal<FollowUpsView>, can_act: bool, upcoming: bool
     let at = f.scheduled_for;
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let act = move |fut: std::pin::Pin<
+    let act = move |call: std::pin::Pin<
         Box<dyn std::future::Future<Output = Result<FollowUp, ServerFnError>>>,
     >| {
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            let res = fut.await;
-            let _ = busy.try_set(false);
-            match res {
-                Ok(f) => {
-                    let _ = data.try_update(|v| {
-                        v.apply_row(f);
-                    });
-                }
-                Err(e) => {
-                    let _ = error.try_set(Some(error_text(&e)));
-                }
-            }
-        });
+        run_action(busy, error, call, move |f| {
+            let _ = data.try_update(|v| v.apply_row(f));
+        })
     };
     let postpone = move |hours: i64| {
         act(Box::pin(reschedule_follow_up(

@@ -84,6 +84,77 @@ pub const BUTTON: &str = "rounded-md border border-slate-300 bg-white px-2.5 py-
 pub const PRIMARY: &str = "rounded-md bg-indigo-600 px-2.5 py-1 text-sm font-medium text-white hover:bg-indigo-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-1 disabled:opacity-50";
 pub const DANGER: &str = "rounded-md border border-red-300 bg-white px-2.5 py-1 text-sm font-medium text-red-800 hover:bg-red-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-red-500 disabled:opacity-50";
 
+/// Run a control's server call: `busy` while it runs, its error (as a sentence) in `error`,
+/// `done` with the answer. Signals of a control that went away meanwhile are left alone.
+pub fn run_action<T: 'static>(
+    busy: RwSignal<bool>,
+    error: RwSignal<Option<String>>,
+    call: impl std::future::Future<Output = Result<T, ServerFnError>> + 'static,
+    done: impl FnOnce(T) + 'static,
+) {
+    busy.set(true);
+    error.set(None);
+    leptos::task::spawn_local(async move {
+        let res = call.await;
+        let _ = busy.try_set(false);
+        match res {
+            Ok(answer) => done(answer),
+            Err(e) => {
+                let _ = error.try_set(Some(error_text(&e)));
+            }
+        }
+    });
+}
+
+/// The `:id` of the page's address, when it is a UUID.
+pub fn id_param() -> impl Fn() -> Option<Uuid> + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| Uuid::parse_str(&s).ok())
+    }
+}
+
+/// How a page about one record (named by its address) came out, as its body: the record
+/// rendered, or a notice that it does not exist or could not be loaded.
+pub fn record_or_notice<T, V: IntoView + 'static>(
+    loaded: Result<Option<T>, ServerFnError>,
+    what: &'static str,
+    render: impl FnOnce(T) -> V,
+) -> AnyView {
+    use crate::components::layout::Notice;
+    use leptos_meta::Title;
+    match loaded {
+        Ok(Some(record)) => render(record).into_any(),
+        Ok(None) => view! {
+            <Title text="Not found" />
+            <div class="mt-4">
+                <Notice title=format!("{} not found", capitalized(what)) body=format!("This address does not name {}.", article(what)) />
+            </div>
+        }
+        .into_any(),
+        Err(e) => view! {
+            <Title text=capitalized(what) />
+            <div class="mt-4"><Notice title=format!("Could not load this {what}") body=e.to_string() /></div>
+        }
+        .into_any(),
+    }
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+fn article(what: &str) -> String {
+    let an = what.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {what}", if an { "an" } else { "a" })
+}
+
 /// A server function's error as a sentence for people.
 pub fn error_text(e: &ServerFnError) -> String {
     match e {

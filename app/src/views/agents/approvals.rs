@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::{remove, upsert};
 use crate::live::Change;
-use crate::model::agents::{Agent, ApprovalsPage, ContactRef, Draft, DraftStatus};
+use crate::model::agents::{unique_ids, Agent, ApprovalsPage, ContactRef, Draft, DraftStatus};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ApprovalsView {
@@ -46,15 +46,12 @@ impl ApprovalsView {
 
     /// Contacts of queued drafts whose names this view does not know yet.
     pub fn unknown_contacts(&self) -> Vec<Uuid> {
-        let mut ids: Vec<Uuid> = self
-            .drafts
-            .iter()
-            .map(|d| d.contact_id)
-            .filter(|id| !self.contacts.contains_key(id))
-            .collect();
-        ids.sort();
-        ids.dedup();
-        ids
+        unique_ids(
+            self.drafts
+                .iter()
+                .map(|r| r.contact_id)
+                .filter(|id| !self.contacts.contains_key(id)),
+        )
     }
 }
 

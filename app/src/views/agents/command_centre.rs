@@ -93,18 +93,23 @@ mod tests {
     use crate::model::agents::{ActivityKind, AgentStatus, TaskStatus};
     use crate::views::agents::fixtures::{agent, change, task};
 
-    #[test]
-    fn an_agent_card_follows_its_status_figures_and_activity() {
-        let a = agent(AgentStatus::Idle);
-        let mut v = CommandCentre {
+    /// A view of one agent (`only` narrows it to that agent, as its page does).
+    fn centre(a: &Agent, only: Option<Uuid>) -> CommandCentre {
+        CommandCentre {
             agents: vec![AgentSummary {
                 agent: a.clone(),
                 metrics: Default::default(),
             }],
             activity: vec![],
             tasks: vec![],
-            only: None,
-        };
+            only,
+        }
+    }
+
+    #[test]
+    fn an_agent_card_follows_its_status_figures_and_activity() {
+        let a = agent(AgentStatus::Idle);
+        let mut v = centre(&a, None);
         let mut active = a.clone();
         active.status = AgentStatus::Active;
         assert!(v.apply(&change("agents", Some(&a), Some(&active))));
@@ -134,15 +139,7 @@ mod tests {
     #[test]
     fn an_agents_page_ignores_other_agents_and_keeps_its_tasks() {
         let a = agent(AgentStatus::Idle);
-        let mut v = CommandCentre {
-            agents: vec![AgentSummary {
-                agent: a.clone(),
-                metrics: Default::default(),
-            }],
-            activity: vec![],
-            tasks: vec![],
-            only: Some(a.id),
-        };
+        let mut v = centre(&a, Some(a.id));
         let other = task(TaskStatus::Pending);
         assert!(!v.apply(&change("agent_tasks", None, Some(&other))));
         let mut own = task(TaskStatus::Pending);

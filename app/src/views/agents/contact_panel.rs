@@ -1,8 +1,6 @@
 //! A contact's panel: its tasks, drafts and follow-ups, live, with tasks assigned from here
 //! shown at once (optimistically) until the server's row replaces them.
 
-use std::collections::HashMap;
-
 use uuid::Uuid;
 
 use super::{remove, upsert, Record};
@@ -12,7 +10,6 @@ use crate::model::agents::{Agent, AgentTask, ContactPanel, Draft, FollowUp};
 #[derive(Clone, Debug, PartialEq)]
 pub struct ContactPanelView {
     pub panel: ContactPanel,
-    pub agents: HashMap<Uuid, Agent>,
     /// Ids of tasks shown before the server confirmed them (placeholders).
     pub optimistic: Vec<Uuid>,
 }
@@ -37,12 +34,20 @@ where
 
 impl ContactPanelView {
     pub fn new(panel: ContactPanel) -> Self {
-        let agents = panel.agents.iter().map(|a| (a.id, a.clone())).collect();
         ContactPanelView {
             panel,
-            agents,
             optimistic: Vec::new(),
         }
+    }
+
+    /// An agent's name, as the panel's rows name their agent.
+    pub fn agent_name(&self, agent: Uuid) -> String {
+        self.panel
+            .agents
+            .iter()
+            .find(|a| a.id == agent)
+            .map(|a| a.name.clone())
+            .unwrap_or_else(|| "An agent".into())
     }
 
     pub fn contact(&self) -> Uuid {
@@ -65,7 +70,7 @@ impl ContactPanelView {
             return changed;
         }
         if let Some((_, Some(agent))) = change.decode::<Agent>("agents") {
-            return self.agents.insert(agent.id, agent.clone()).as_ref() != Some(&agent);
+            return upsert(&mut self.panel.agents, agent);
         }
         false
     }

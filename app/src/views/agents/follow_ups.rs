@@ -6,7 +6,9 @@ use uuid::Uuid;
 
 use super::{remove, upsert};
 use crate::live::Change;
-use crate::model::agents::{Agent, ContactRef, FollowUp, FollowUpStatus, FollowUpsPage};
+use crate::model::agents::{
+    unique_ids, Agent, ContactRef, FollowUp, FollowUpStatus, FollowUpsPage,
+};
 
 /// Past follow-ups the history keeps.
 pub const HISTORY_LENGTH: usize = 100;
@@ -57,16 +59,13 @@ impl FollowUpsView {
     }
 
     pub fn unknown_contacts(&self) -> Vec<Uuid> {
-        let mut ids: Vec<Uuid> = self
-            .upcoming
-            .iter()
-            .chain(&self.history)
-            .map(|f| f.contact_id)
-            .filter(|id| !self.contacts.contains_key(id))
-            .collect();
-        ids.sort();
-        ids.dedup();
-        ids
+        unique_ids(
+            self.upcoming
+                .iter()
+                .chain(&self.history)
+                .map(|r| r.contact_id)
+                .filter(|id| !self.contacts.contains_key(id)),
+        )
     }
 }
 

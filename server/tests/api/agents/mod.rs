@@ -7,6 +7,7 @@ mod detail;
 mod isolation;
 mod lists;
 mod permissions;
+mod server_functions;
 mod validation;
 
 use reqwest::{Client, Method, StatusCode};
