@@ -32,6 +32,7 @@ ulimit -n "$(ulimit -Hn)"
 # One benchmark user holds every stream: lift the per-user, per-organization and connection caps.
 SWITCHBOARD_ADDR="127.0.0.1:$port" DATABASE_URL="$server_url/$db" SWITCHBOARD_SEED_DEMO=on \
   SWITCHBOARD_SIMULATOR=off DATABASE_MAX_CONNECTIONS=20 RUST_LOG=warn \
+  SWITCHBOARD_SIGN_IN_LIMIT_ADDRESS=100000/60 \
   SWITCHBOARD_STREAMS_PER_USER=20000 SWITCHBOARD_STREAMS_PER_ORGANIZATION=20000 \
   SWITCHBOARD_STREAMS_PER_INSTANCE=20000 SWITCHBOARD_MAX_CONNECTIONS=20000 \
   env ${BENCH_SERVER_ENV:-} target/release/server > target/bench-server.log 2>&1 &
@@ -54,6 +55,25 @@ for n in $streams; do
     --server-pid "$pid" --streams "$n" --rates "$rates" --seconds "$seconds" --saturate
   sleep 2
 done
+
+if [ "${PRESENCE_BENCH:-on}" != off ]; then
+  # A second instance on the same database, for the cross-instance figures.
+  SWITCHBOARD_ADDR="127.0.0.1:$((port + 1))" DATABASE_URL="$server_url/$db" \
+    SWITCHBOARD_SIMULATOR=off DATABASE_MAX_CONNECTIONS=20 RUST_LOG=warn \
+    SWITCHBOARD_SIGN_IN_LIMIT_ADDRESS=100000/60 target/release/server > target/bench-server-2.log 2>&1 &
+  pid2=$!
+  for _ in $(seq 1 120); do
+    curl -fsS "http://127.0.0.1:$((port + 1))/healthz" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  echo
+  echo "presence and broadcast:"
+  target/release/presencegen --url "http://127.0.0.1:$port" --url2 "http://127.0.0.1:$((port + 1))" \
+    --database-url "$server_url/$db" --server-pid "$pid" --users "${PRESENCE_USERS:-100}" \
+    --rate "${PRESENCE_RATE:-20}" --seconds "$seconds"
+  kill "$pid2" 2>/dev/null || true
+  wait "$pid2" 2>/dev/null || true
+fi
 
 if [ "${BROWSER_BENCH:-on}" != off ]; then
   echo

@@ -47,6 +47,13 @@ values = [$ids]
 include-path-regex = "^/api/(drafts|follow-ups)/"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "409", "422"]
 phases.stateful.checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403", "404", "409", "422"]
+
+# Presence and broadcast: a room name's form, a payload's size and the sender's rate are rules
+# no schema here says (400, 429); a made-up connection id is someone else's or nobody's (404).
+[[operations]]
+include-path-regex = "^/api/(presence|broadcast)$"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "404", "429"]
+phases.stateful.checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "404", "429"]
 TOML
 
 # Left out: the event stream (it never ends, by design: tests/api covers it) and revoking the

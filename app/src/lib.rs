@@ -12,6 +12,7 @@ pub mod model;
 pub mod navigation;
 pub mod notifications;
 pub mod pages;
+pub mod presence;
 pub mod views;
 
 use leptos::prelude::*;
@@ -55,6 +56,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     live::provide_realtime();
+    presence::provide_presence();
     view! {
         <Stylesheet id="leptos" href="/pkg/switchboard.css" />
         <Title formatter=|t: String| if t.is_empty() { "Switchboard".to_string() } else { format!("{t} · Switchboard") } />

@@ -13,6 +13,7 @@ pub mod error;
 pub mod http;
 pub mod operations;
 pub mod pages;
+pub mod presence;
 pub mod realtime;
 pub mod shutdown;
 pub mod startup;

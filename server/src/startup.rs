@@ -86,6 +86,7 @@ impl Application {
             pool,
             leptos,
             sign_in: Arc::new(SignInGate::new(&settings.limits)),
+            presence: Arc::new(crate::presence::Presence::new(settings.presence.clone())),
             settings: Arc::new(settings),
             realtime,
         };
@@ -137,6 +138,22 @@ impl Application {
             cancel.clone(),
         ));
         background.spawn(sample_stats(rt.clone(), cancel.clone()));
+        let presence = self.state.presence.clone();
+        background.spawn(crate::presence::bus::listen(
+            presence.clone(),
+            self.state.pool.clone(),
+            cancel.clone(),
+        ));
+        background.spawn(crate::presence::bus::send(
+            presence.clone(),
+            self.state.pool.clone(),
+            cancel.clone(),
+        ));
+        background.spawn(crate::presence::bus::maintain(
+            presence,
+            self.state.pool.clone(),
+            cancel.clone(),
+        ));
         let ops = self.state.settings.operations.clone();
         background.spawn(operations::sampler::run(
             rt.clone(),

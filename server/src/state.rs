@@ -16,6 +16,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub realtime: Realtime,
     pub sign_in: Arc<SignInGate>,
+    /// Who is in which room, and broadcasts between them.
+    pub presence: Arc<crate::presence::Presence>,
 }
 
 impl AppState {

@@ -5,6 +5,7 @@ use super::health_indicator::HealthIndicator;
 use super::live_status::ConnectionPill;
 use super::nav::MainNav;
 use super::notifications::NotificationToggle;
+use super::presence::ActiveUsers;
 use super::toasts::Toasts;
 use crate::api::me;
 
@@ -35,6 +36,7 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                         </A>
                         <MainNav />
                         <ConnectionPill />
+                        <ActiveUsers />
                     </div>
                     <Suspense fallback=|| view! { <span class="text-sm text-slate-400">"…"</span> }>
                         {move || Suspend::new(async move {

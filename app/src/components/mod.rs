@@ -3,6 +3,7 @@
 pub mod agent_badges;
 pub mod badges;
 pub mod chart;
+pub mod cursors;
 pub mod feed;
 pub mod format;
 pub mod health_indicator;
@@ -12,6 +13,7 @@ pub mod live_status;
 pub mod nav;
 pub mod notifications;
 pub mod polling;
+pub mod presence;
 pub mod progress;
 pub mod toasts;
 pub mod virtual_list;

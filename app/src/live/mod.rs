@@ -18,6 +18,8 @@ mod view;
 
 use leptos::prelude::*;
 
+#[cfg(feature = "hydrate")]
+pub use browser::js::{get_json, send_json, FetchError};
 pub use protocol::{Batch, Change, Identity, Op};
 pub use status::ConnState;
 pub use view::{use_live, LiveView};
@@ -96,6 +98,40 @@ pub fn on_browser_batches(handler: impl Fn(&[Batch]) + 'static) {
     browser::tab::on_holder_batch(std::rc::Rc::new(handler));
     #[cfg(not(feature = "hydrate"))]
     let _ = handler;
+}
+
+/// Run `handler` with every event without an id this tab receives (`presence`,
+/// `presence_diff`, `broadcast` from the stream, or what another tab posted with
+/// [`post_to_tabs`]), for as long as the calling component lives (in the browser only).
+pub fn on_ephemeral(handler: impl Fn(&str, &str) + 'static) {
+    #[cfg(feature = "hydrate")]
+    {
+        let id = browser::tab::on_ephemeral(std::rc::Rc::new(handler));
+        on_cleanup(move || browser::tab::off_ephemeral(id));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = handler;
+}
+
+/// Register `handler` for the tab's life: called in the tab holding the stream with the
+/// stream's connection id each time it goes live, and with `None` when it goes down.
+pub fn on_connection(handler: impl Fn(Option<uuid::Uuid>) + 'static) {
+    #[cfg(feature = "hydrate")]
+    browser::tab::on_connection(std::rc::Rc::new(handler));
+    #[cfg(not(feature = "hydrate"))]
+    let _ = handler;
+}
+
+/// Tell the other tabs of this browser (same user and organization) something: they get it
+/// through [`on_ephemeral`]; this tab does not.
+pub fn post_to_tabs(event: &str, data: &str) {
+    #[cfg(feature = "hydrate")]
+    browser::tab::post(&protocol::TabMessage::Ephemeral {
+        event: event.to_owned(),
+        data: data.to_owned(),
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (event, data);
 }
 
 /// Whether the page is shown (always true outside the browser).

@@ -144,6 +144,9 @@ pub enum TabMessage {
     /// From the tab holding the stream: the session ended (signed out, revoked, expired, or
     /// another account signed in): every tab goes to the login page.
     SessionEnded,
+    /// An event without an id: from the stream holder, one the stream sent (`presence`,
+    /// `presence_diff`, `broadcast`); from any tab, one it tells the others. Passed on as is.
+    Ephemeral { event: String, data: String },
 }
 
 #[cfg(test)]
@@ -201,6 +204,12 @@ mod tests {
             changes: vec![change],
             reset: false,
         });
+        let s = serde_json::to_string(&m).unwrap();
+        assert_eq!(serde_json::from_str::<TabMessage>(&s).unwrap(), m);
+        let m = TabMessage::Ephemeral {
+            event: "presence".into(),
+            data: r#"{"room":"org","users":[]}"#.into(),
+        };
         let s = serde_json::to_string(&m).unwrap();
         assert_eq!(serde_json::from_str::<TabMessage>(&s).unwrap(), m);
         let s = serde_json::to_string(&TabMessage::SessionEnded).unwrap();

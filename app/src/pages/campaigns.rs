@@ -58,7 +58,10 @@ fn Overview(overview: CampaignsOverview) -> impl IntoView {
                 <h1 class="text-2xl font-semibold tracking-tight">"Campaigns"</h1>
                 <p class="text-sm text-slate-500">"Progress and calls of every campaign in your organization, live."</p>
             </div>
-            <LiveToolbar updated_at=live.updated_at on_refresh=Callback::new(move |_| live.refresh()) />
+            <div class="flex flex-wrap items-center gap-3">
+                <crate::components::presence::PageAvatars />
+                <LiveToolbar updated_at=live.updated_at on_refresh=Callback::new(move |_| live.refresh()) />
+            </div>
         </div>
         <div class="grid grid-cols-1 gap-6 lg:grid-cols-3">
             <div class="lg:col-span-2">

@@ -6,6 +6,7 @@ mod drafts;
 mod follow_ups;
 mod openapi;
 mod operations;
+mod presence;
 mod webhooks;
 
 use axum::http::{Method, Uri};
@@ -40,6 +41,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/follow-ups", get(follow_ups::list))
         .route("/api/follow-ups/{id}", patch(follow_ups::reschedule))
         .route("/api/follow-ups/{id}/cancel", post(follow_ups::cancel))
+        .route("/api/presence", get(presence::room).put(presence::report))
+        .route("/api/broadcast", post(presence::broadcast))
         .route("/api/calls/health-check", get(operations::health_check))
         .route("/api/calls/{id}", get(campaigns::call))
         .route("/api/admin/telephony", get(operations::telephony_settings))

@@ -47,6 +47,7 @@ pub struct Settings {
     pub realtime: RealtimeConfig,
     /// Call timeouts, health thresholds, metrics access.
     pub operations: OperationsConfig,
+    pub presence: crate::presence::PresenceConfig,
 }
 
 impl Settings {
@@ -101,6 +102,12 @@ impl Settings {
         }
         realtime.retention = Duration::from_secs(retention);
         realtime.max_replay_pages = env.number("SWITCHBOARD_REALTIME_MAX_REPLAY_PAGES", 20)?;
+        let mut presence = crate::presence::PresenceConfig::default();
+        let ttl: u64 = env.number("SWITCHBOARD_PRESENCE_TTL_SECS", 45)?;
+        if !(5..=3600).contains(&ttl) {
+            bail!("SWITCHBOARD_PRESENCE_TTL_SECS must be between 5 and 3600");
+        }
+        presence.ttl = Duration::from_secs(ttl);
         let limits = Limits::from_source(env)?;
         realtime.limits = limits::stream_limits(env)?;
         let settings = Settings {
@@ -121,6 +128,7 @@ impl Settings {
             limits,
             realtime,
             operations: operations::from_source(env)?,
+            presence,
         };
         settings.check_production()?;
         Ok(settings)
@@ -172,6 +180,7 @@ impl Settings {
             limits: Limits::default(),
             realtime: RealtimeConfig::default(),
             operations: OperationsConfig::default(),
+            presence: crate::presence::PresenceConfig::default(),
         }
     }
 }

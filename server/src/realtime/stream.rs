@@ -32,6 +32,7 @@ use super::params::{parse_cursor, Params};
 use super::Realtime;
 use crate::auth::extract::{AuthUser, Credential};
 use crate::error::{ApiError, ErrorBody};
+use crate::presence::Presence;
 use crate::state::AppState;
 
 /// Where the stream is served (long-lived by design: no request timeout applies).
@@ -53,7 +54,7 @@ const MAX_BATCH: usize = 256;
         ("after" = Option<String>, Query, pattern = r"^[0-9]{1,18}(\.[0-9]{1,18})?$", description = "Resume after this cursor (`Last-Event-ID` wins)"),
     ),
     responses(
-        (status = 200, description = "`text/event-stream`: `welcome` (whose stream it is), replayed `change` events, `ready`, then live `change` events (id = cursor); `reset` when the cursor is too old or the replay too long; `heartbeat` on a quiet stream; `session_ended` just before the stream ends because its session did", content_type = "text/event-stream"),
+        (status = 200, description = "`text/event-stream`: `welcome` (whose stream it is), replayed `change` events, `ready` (with the `connection` id for `PUT /api/presence`), then live `change` events (id = cursor); `presence`, `presence_diff` and `broadcast` events (no id) for the rooms the connection reported; `reset` when the cursor is too old or the replay too long; `heartbeat` on a quiet stream; `session_ended` just before the stream ends because its session did", content_type = "text/event-stream"),
         (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 429, description = "Too many open streams (per user, organization or server)", body = ErrorBody),
@@ -94,6 +95,10 @@ pub async fn stream(
     let body = Body::from_stream(session(
         rt.clone(),
         state.pool.clone(),
+        Ephemeral {
+            presence: state.presence.clone(),
+            name: user.name,
+        },
         conn,
         params.tables(),
         params.subs,
@@ -219,14 +224,33 @@ fn welcome_frame(user: Uuid, organization: Uuid) -> Bytes {
     super::change::sse_frame("welcome", None, data.to_string().as_bytes())
 }
 
+/// `event: ready`: the stream is live at `cursor`; `connection` identifies it in presence
+/// reports (`PUT /api/presence`).
+fn ready_frame(cursor: Cursor, organization: Uuid, connection: Uuid) -> Bytes {
+    let data = serde_json::json!({
+        "cursor": cursor,
+        "organization_id": organization,
+        "connection": connection,
+    });
+    super::change::sse_frame("ready", Some(cursor), data.to_string().as_bytes())
+}
+
 /// Sent before a stream ends because its session did (signed out, revoked, expired): the
 /// client stops reconnecting and asks the user to sign in again.
 const SESSION_ENDED: &[u8] =
     b"event: session_ended\ndata: {\"reason\":\"your session ended: sign in again\"}\n\n";
 
+/// Where a stream's events without an id (presence, broadcasts) come from.
+struct Ephemeral {
+    presence: Arc<Presence>,
+    /// The stream's user's name, as others see it.
+    name: String,
+}
+
 fn session(
     rt: Realtime,
     pool: PgPool,
+    ephemeral: Ephemeral,
     conn: Connection,
     tables: Vec<String>,
     subs: Vec<Subscription>,
@@ -243,6 +267,9 @@ fn session(
         // Whose stream this is, before anything else: a browser tab that finds another
         // account's stream (the cookie changed under it) stops instead of showing it.
         yield Ok(welcome_frame(owner.user, org));
+        // A connection id for presence reports (`ready` carries it); presence ends when the
+        // stream does.
+        let mut eph = ephemeral.presence.attach(&pool, org, owner.user, &ephemeral.name).await;
 
         // Where to begin: after the client's cursor (replayed), or now.
         let begin = match start {
@@ -293,13 +320,23 @@ fn session(
             }
             if !ready {
                 ready = true;
-                yield Ok(control_frame("ready", out.last, org));
+                yield Ok(ready_frame(out.last, org, eph.id));
             }
             let first = tokio::select! {
                 biased;
                 () = &mut shutdown => break,
                 () = &mut ended => continue,
                 r = rx.recv() => r,
+                Some(frame) = eph.rx.recv() => {
+                    let mut buf = Batch::default();
+                    buf.push(&frame);
+                    while let Ok(more) = eph.rx.try_recv() { buf.push(&more); }
+                    if eph.take_lost() {
+                        for f in ephemeral.presence.states_of(eph.id) { buf.push(&f); }
+                    }
+                    if let Some(b) = buf.take() { yield Ok(b); }
+                    continue;
+                }
                 _ = heartbeat.tick() => { yield Ok(Bytes::from_static(HEARTBEAT)); continue; }
             };
             let before = out.delivered;

@@ -14,6 +14,7 @@ mod isolation;
 mod limits;
 mod operations;
 mod pages;
+mod presence;
 mod realtime;
 mod security;
 mod seed;

@@ -155,6 +155,39 @@ impl Sse {
         }
     }
 
+    /// Wait for `event: ready`; returns its presence `connection` id.
+    pub async fn connection(&mut self) -> String {
+        loop {
+            let ev = self
+                .next(Duration::from_secs(10))
+                .await
+                .expect("a ready event");
+            if ev.event == "ready" {
+                return ev.json()["connection"]
+                    .as_str()
+                    .expect("ready names its connection")
+                    .to_owned();
+            }
+        }
+    }
+
+    /// The next `name` event whose data satisfies `want` (others skipped), within `wait`.
+    pub async fn next_matching(
+        &mut self,
+        name: &str,
+        wait: Duration,
+        want: impl Fn(&Value) -> bool,
+    ) -> Option<Event> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let ev = self.next(left).await?;
+            if ev.event == name && want(&ev.json()) {
+                return Some(ev);
+            }
+        }
+    }
+
     /// Collect `change` events until `n` arrived or `wait` passed without one.
     pub async fn changes(&mut self, n: usize, wait: Duration) -> Vec<Event> {
         let mut out = Vec::new();

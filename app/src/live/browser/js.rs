@@ -100,9 +100,15 @@ pub async fn get_json<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, Fe
 
 /// POST a JSON body to a same-origin URL with the session cookie; `Ok` on any 2xx.
 pub async fn post_json(url: &str, body: &str) -> Result<(), FetchError> {
+    send_json("POST", url, body).await.map(|_| ())
+}
+
+/// Send a JSON body with `method` to a same-origin URL with the session cookie; the status
+/// of any 2xx answer.
+pub async fn send_json(method: &str, url: &str, body: &str) -> Result<u16, FetchError> {
     let window = web_sys::window().ok_or("no window")?;
     let init = web_sys::RequestInit::new();
-    init.set_method("POST");
+    init.set_method(method);
     init.set_credentials(web_sys::RequestCredentials::SameOrigin);
     init.set_body(&JsValue::from_str(body));
     let headers = web_sys::Headers::new().map_err(|e| format!("{e:?}"))?;
@@ -116,7 +122,7 @@ pub async fn post_json(url: &str, body: &str) -> Result<(), FetchError> {
     let res: web_sys::Response = res.dyn_into().map_err(|_| "not a response")?;
     match res.status() {
         401 => Err(FetchError::SignedOut),
-        s if (200..300).contains(&s) => Ok(()),
+        s if (200..300).contains(&s) => Ok(s),
         s => Err(format!("HTTP {s}").into()),
     }
 }

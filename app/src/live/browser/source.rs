@@ -21,6 +21,8 @@ const STALE_AFTER_MS: i64 = 30_000;
 const POLL_EVERY_MS: i64 = 10_000;
 /// Page size of a poll.
 const POLL_LIMIT: usize = 500;
+/// Events without an id the stream may send: passed to every tab as they are.
+const EPHEMERAL_EVENTS: [&str; 3] = ["presence", "presence_diff", "broadcast"];
 
 struct Stream {
     es: EventSource,
@@ -121,6 +123,19 @@ fn connect() {
     on("reset", on_reset);
     on("heartbeat", |_| {});
     on("session_ended", |_| tab::end_session());
+    for event in EPHEMERAL_EVENTS {
+        let cb = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+            with_source(|s, _| s.last_activity = now());
+            let data = ev.data().as_string().unwrap_or_default();
+            tab::post(&TabMessage::Ephemeral {
+                event: event.to_owned(),
+                data: data.clone(),
+            });
+            tab::ephemeral(event, &data);
+        });
+        let _ = es.add_event_listener_with_callback(event, cb.as_ref().unchecked_ref());
+        handlers.push(cb);
+    }
     let closed = es.clone();
     let on_error = Closure::<dyn FnMut(MessageEvent)>::new(move |_| {
         // CLOSED: the server answered with an error (401 once the session is gone), rather
@@ -144,6 +159,9 @@ fn connect() {
 #[derive(serde::Deserialize)]
 struct Control {
     cursor: Cursor,
+    /// On `ready`: the stream's id for presence reports.
+    #[serde(default)]
+    connection: Option<uuid::Uuid>,
 }
 
 /// Is this tab's account still the one signed in? If not, the session ended.
@@ -175,7 +193,7 @@ fn on_welcome(data: &str) {
 }
 
 fn on_ready(data: &str) {
-    let Ok(Control { cursor }) = serde_json::from_str(data) else {
+    let Ok(Control { cursor, connection }) = serde_json::from_str(data) else {
         return;
     };
     let restarted = with_source(|s, chain| {
@@ -189,6 +207,7 @@ fn on_ready(data: &str) {
     if restarted == Some(true) {
         emit(None, cursor, Vec::new(), false);
     }
+    tab::holder_connection(connection);
     changed();
 }
 
@@ -204,7 +223,7 @@ fn on_change(data: &str) {
 }
 
 fn on_reset(data: &str) {
-    if let Ok(Control { cursor }) = serde_json::from_str(data) {
+    if let Ok(Control { cursor, .. }) = serde_json::from_str(data) {
         emit(None, cursor, Vec::new(), true);
     }
 }
@@ -241,6 +260,7 @@ fn emit_for(
 
 /// The stream failed (or was found dead): close it, poll if it keeps failing, retry later.
 fn failed() {
+    tab::holder_connection(None);
     let Some((delay, generation, poll_now)) = with_source(|s, _| {
         s.stream = None;
         s.health.stream_open = false;

@@ -31,6 +31,10 @@ const MAX_QUEUED_CHANGES: usize = 20_000;
 const FLUSH_FALLBACK: Duration = Duration::from_millis(250);
 
 pub(crate) type Handler = Rc<dyn Fn(&[Batch])>;
+/// Called with an event without an id (its name and data).
+pub(crate) type EphemeralHandler = Rc<dyn Fn(&str, &str)>;
+/// Called in the stream-holding tab with the stream's connection id (`None` while down).
+pub(crate) type ConnectionHandler = Rc<dyn Fn(Option<uuid::Uuid>)>;
 
 pub(crate) struct Tab {
     pub signals: Realtime,
@@ -64,6 +68,46 @@ thread_local! {
     static SUBSCRIBERS: RefCell<Subscribers> = RefCell::new(Subscribers::default());
     /// Called with each batch this tab emits while it holds the stream: once per browser.
     static HOLDER_HANDLERS: RefCell<Vec<Handler>> = const { RefCell::new(Vec::new()) };
+    static EPHEMERAL_HANDLERS: RefCell<Vec<(u64, EphemeralHandler)>> = const { RefCell::new(Vec::new()) };
+    static CONNECTION_HANDLERS: RefCell<Vec<ConnectionHandler>> = const { RefCell::new(Vec::new()) };
+}
+
+pub(crate) fn on_ephemeral(handler: EphemeralHandler) -> u64 {
+    let id = SUBSCRIBERS.with(|s| {
+        let mut s = s.borrow_mut();
+        s.next_id += 1;
+        s.next_id
+    });
+    EPHEMERAL_HANDLERS.with(|h| h.borrow_mut().push((id, handler)));
+    id
+}
+
+pub(crate) fn off_ephemeral(id: u64) {
+    EPHEMERAL_HANDLERS.with(|h| h.borrow_mut().retain(|(i, _)| *i != id));
+}
+
+/// Hand an event without an id to this tab's handlers.
+pub(crate) fn ephemeral(event: &str, data: &str) {
+    if with_tab(|t| t.ended) != Some(false) {
+        return;
+    }
+    let handlers: Vec<EphemeralHandler> =
+        EPHEMERAL_HANDLERS.with(|h| h.borrow().iter().map(|(_, h)| h.clone()).collect());
+    for h in handlers {
+        h(event, data);
+    }
+}
+
+pub(crate) fn on_connection(handler: ConnectionHandler) {
+    CONNECTION_HANDLERS.with(|h| h.borrow_mut().push(handler));
+}
+
+/// The stream this tab holds is live as `connection` (or went down).
+pub(crate) fn holder_connection(connection: Option<uuid::Uuid>) {
+    let handlers: Vec<ConnectionHandler> = CONNECTION_HANDLERS.with(|h| h.borrow().clone());
+    for h in handlers {
+        h(connection);
+    }
 }
 
 /// Run `handler` with every batch this tab emits as the stream holder (whatever the page);
@@ -175,6 +219,7 @@ fn on_message(msg: TabMessage) {
         }
         TabMessage::Hello => source::announce(),
         TabMessage::SessionEnded => leave(),
+        TabMessage::Ephemeral { event, data } => ephemeral(&event, &data),
     }
 }
 

@@ -71,10 +71,13 @@ pub fn PageHeading<T: Send + Sync + 'static>(
                 <p class="text-sm text-slate-600">{subtitle}</p>
                 {children.map(|c| c())}
             </div>
-            <crate::components::live_status::LiveToolbar
-                updated_at=live.updated_at
-                on_refresh=Callback::new(move |_| live.refresh())
-            />
+            <div class="flex flex-wrap items-center gap-3">
+                <crate::components::presence::PageAvatars />
+                <crate::components::live_status::LiveToolbar
+                    updated_at=live.updated_at
+                    on_refresh=Callback::new(move |_| live.refresh())
+                />
+            </div>
         </div>
     }
 }

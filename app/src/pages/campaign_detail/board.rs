@@ -102,7 +102,7 @@ fn CallCard(call: Memo<Call>) -> impl IntoView {
             .unwrap_or_default()
     };
     view! {
-        <li class="call-card flex h-14 items-center justify-between gap-3 rounded-md border border-slate-200 bg-white px-3 py-2" data-call-id=id>
+        <li class="call-card flex h-14 items-center justify-between gap-3 rounded-md border border-slate-200 bg-white px-3 py-2" data-call-id=id.clone() data-cursor-anchor=id>
             <div class="min-w-0">
                 <p class="truncate text-sm font-medium text-slate-900">{name}</p>
                 <p class="truncate text-xs text-slate-500">

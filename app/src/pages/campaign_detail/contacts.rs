@@ -35,7 +35,7 @@ pub fn ContactsTable(
                 </thead>
                 <tbody class="divide-y divide-slate-100">
                     <For each=move || page.with(|p| p.items.clone()) key=|ct| (ct.id, ct.status) let:ct>
-                        <tr data-contact-id=ct.id.to_string()>
+                        <tr data-contact-id=ct.id.to_string() data-cursor-anchor=ct.id.to_string()>
                             <td class="px-4 py-2 text-slate-900">{ct.name}</td>
                             <td class="px-4 py-2 tabular-nums text-slate-600">{ct.phone}</td>
                             <td class="px-4 py-2"><ContactStatusText status=ct.status /></td>

@@ -12,10 +12,12 @@ use std::collections::HashSet;
 use crate::api::{contacts_by_id, load_campaign_detail};
 use crate::components::badges::CampaignStatusPill;
 use crate::components::chart::{ActivityChart, StatusDistribution};
+use crate::components::cursors::LiveCursors;
 use crate::components::feed::LiveFeed;
 use crate::components::format::money;
 use crate::components::layout::{AppLayout, Notice};
 use crate::components::live_status::LiveToolbar;
+use crate::components::presence::PresenceAvatars;
 use crate::components::progress::ProgressBar;
 use crate::live::use_live;
 use crate::model::CampaignDetail;
@@ -101,7 +103,10 @@ fn Detail(detail: CampaignDetail, page: i64) -> impl IntoView {
                     <h1 class="text-2xl font-semibold tracking-tight">{move || c().name}</h1>
                     {move || view! { <CampaignStatusPill status=c().status /> }}
                 </div>
-                <LiveToolbar updated_at=live.updated_at on_refresh=Callback::new(move |_| live.refresh()) />
+                <div class="flex flex-wrap items-center gap-3">
+                    <PresenceAvatars room=format!("campaign:{id}") />
+                    <LiveToolbar updated_at=live.updated_at on_refresh=Callback::new(move |_| live.refresh()) />
+                </div>
             </div>
             <dl class="mt-3 flex flex-wrap gap-x-6 gap-y-2 text-sm">
                 <div>
@@ -129,6 +134,7 @@ fn Detail(detail: CampaignDetail, page: i64) -> impl IntoView {
             </div>
         </section>
 
+        <LiveCursors room=format!("campaign:{id}")>
         <div class="mt-6 grid grid-cols-1 gap-4 lg:grid-cols-3">
             <div class="lg:col-span-2">
                 <ActivityChart activity=Memo::new(move |_| data.with(|v| v.detail.activity.clone())) />
@@ -152,6 +158,7 @@ fn Detail(detail: CampaignDetail, page: i64) -> impl IntoView {
             <h2 id="contacts-title" class="mb-2 text-lg font-semibold">"Contacts"</h2>
             <ContactsTable page=Memo::new(move |_| data.with(|v| v.detail.contacts.clone())) campaign_id=id />
         </section>
+        </LiveCursors>
     }
 }
 
