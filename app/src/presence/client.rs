@@ -10,7 +10,8 @@ use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::state::{Member, Rooms, ORG_ROOM};
+use super::names::ORG_ROOM;
+use super::state::{Member, Rooms};
 use crate::live::{ConnState, Realtime};
 
 /// A report is repeated this often (the server forgets a browser ~45 s after its last).

@@ -7,12 +7,14 @@
 #[cfg(feature = "hydrate")]
 mod client;
 pub mod cursors;
+pub mod names;
 pub mod state;
 pub mod throttle;
 
 use leptos::prelude::*;
 
-pub use state::{Member, Rooms, ORG_ROOM};
+pub use names::ORG_ROOM;
+pub use state::{Member, Rooms};
 
 /// This tab's view of presence (reactive).
 #[derive(Clone, Copy)]

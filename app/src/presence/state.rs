@@ -6,9 +6,6 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// The room every signed-in browser is in: the organization.
-pub const ORG_ROOM: &str = "org";
-
 /// A user in a room (one entry however many tabs or browsers they have).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
@@ -98,24 +95,12 @@ pub fn room_for_path(path: &str) -> Option<String> {
         "" => "campaigns".to_owned(),
         k => k.replace('-', "_"),
     };
-    let key = parts.next();
-    if parts.next().is_some()
-        || !kind.chars().all(|c| c.is_ascii_lowercase() || c == '_')
-        || kind.len() > 32
-    {
-        return None;
-    }
-    match key {
-        None => Some(kind),
-        Some(k)
-            if (1..=64).contains(&k.len())
-                && k.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
-        {
-            Some(format!("{kind}:{k}"))
-        }
-        Some(_) => None,
-    }
+    let room = match (parts.next(), parts.next()) {
+        (None, _) => kind,
+        (Some(key), None) => format!("{kind}:{key}"),
+        (Some(_), Some(_)) => return None,
+    };
+    super::names::check_room(&room).ok().map(|()| room)
 }
 
 /// Up to two initials: "Ada Lovelace" → "AL", "cher" → "C".

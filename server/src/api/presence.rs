@@ -73,7 +73,7 @@ pub async fn report(
         }
     }
     let cfg = &s.presence.config;
-    let rooms = store::report(
+    store::report(
         &s.pool,
         body.connection,
         u.organization_id,
@@ -191,7 +191,7 @@ pub async fn broadcast(
     let message = Message {
         room: body.room,
         event: body.event,
-        payload: compact(body.payload),
+        payload: compact(body.payload)?,
         user_id: u.id,
         name: u.name,
         to_self: body.to_self,
@@ -210,10 +210,12 @@ pub async fn broadcast(
 }
 
 /// The payload without insignificant whitespace (SSE data must be one line).
-fn compact(raw: Box<RawValue>) -> Box<RawValue> {
+fn compact(raw: Box<RawValue>) -> Result<Box<RawValue>, ApiError> {
     if !raw.get().contains(['\n', '\r']) {
-        return raw;
+        return Ok(raw);
     }
-    let value: serde_json::Value = serde_json::from_str(raw.get()).expect("already parsed");
-    serde_json::value::to_raw_value(&value).expect("a value serializes")
+    // Valid JSON may still hold what a `Value` cannot (a number beyond f64).
+    serde_json::from_str::<serde_json::Value>(raw.get())
+        .and_then(|v| serde_json::value::to_raw_value(&v))
+        .map_err(|e| ApiError::BadRequest(format!("the payload cannot be relayed: {e}")))
 }

@@ -17,8 +17,9 @@
 pub mod bus;
 pub mod frames;
 pub mod local;
-pub mod names;
 pub mod store;
+
+pub use app::presence::names;
 
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};

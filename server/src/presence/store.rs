@@ -93,8 +93,7 @@ pub enum ReportError {
 
 /// The browser behind `connection` says its tabs are in `rooms` (the organization's room
 /// included): keep them for `ttl`, let the others go after `grace`, and tell every instance
-/// what changed. Returns the rooms the connection is in now.
-#[allow(clippy::too_many_arguments)]
+/// what changed.
 pub async fn report(
     pool: &PgPool,
     connection: Uuid,
@@ -103,7 +102,7 @@ pub async fn report(
     rooms: &[String],
     ttl: Duration,
     grace: Duration,
-) -> Result<Vec<String>, ReportError> {
+) -> Result<(), ReportError> {
     let mut tx = pool.begin().await?;
     // Locks the connection: one report at a time per connection.
     let owned = sqlx::query(
@@ -164,7 +163,7 @@ pub async fn report(
         }
     }
     tx.commit().await?;
-    Ok(rooms.to_vec())
+    Ok(())
 }
 
 /// Split a change into notifications that each fit a NOTIFY payload.

@@ -285,6 +285,17 @@ async fn bad_rooms_events_and_payloads_are_refused_with_a_4xx() {
         send(json!({"room": "x", "event": "cursor", "payload": big})).await,
         StatusCode::BAD_REQUEST
     );
+    // Valid JSON that a JSON value cannot hold (beyond f64), spread over lines: 400, not a 500.
+    let raw = "{\"room\": \"x\", \"event\": \"cursor\", \"payload\": {\n\"n\": 1e400}}";
+    let res = Client::new()
+        .post(a.url("/api/broadcast"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body(raw)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     let huge = "x".repeat(100 * 1024);
     assert_eq!(
         send(json!({"room": "x", "event": "cursor", "payload": huge})).await,

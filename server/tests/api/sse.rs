@@ -140,34 +140,34 @@ impl Sse {
 
     /// Wait for `event: ready`; returns its cursor.
     pub async fn ready(&mut self) -> String {
+        self.ready_data().await["cursor"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Wait for `event: ready`; returns its presence `connection` id.
+    pub async fn connection(&mut self) -> String {
+        let data = self.ready_data().await;
+        data["connection"]
+            .as_str()
+            .expect("ready names its connection")
+            .to_owned()
+    }
+
+    async fn ready_data(&mut self) -> Value {
         loop {
             let ev = self
                 .next(Duration::from_secs(10))
                 .await
                 .expect("a ready event");
             if ev.event == "ready" {
-                return ev.json()["cursor"].as_str().unwrap().to_owned();
+                return ev.json();
             }
             assert_eq!(
                 ev.event, "change",
                 "before ready only replayed changes come: {ev:?}"
             );
-        }
-    }
-
-    /// Wait for `event: ready`; returns its presence `connection` id.
-    pub async fn connection(&mut self) -> String {
-        loop {
-            let ev = self
-                .next(Duration::from_secs(10))
-                .await
-                .expect("a ready event");
-            if ev.event == "ready" {
-                return ev.json()["connection"]
-                    .as_str()
-                    .expect("ready names its connection")
-                    .to_owned();
-            }
         }
     }
 

@@ -1,6 +1,7 @@
 //! What a room and a broadcast event may be called: short, printable, predictable names, so
 //! they are safe in SQL arrays, NOTIFY payloads and logs, and a typo is a 400, not a room
-//! nobody else is in.
+//! nobody else is in. One definition for the server (which enforces it) and the browser
+//! (which names a page's room).
 
 /// The room every reported connection is also in: the organization itself (the count of
 /// active users reads it).
