@@ -2,14 +2,16 @@
 # A private Postgres cluster for this project, in a project-local data directory, on its own
 # port and socket, so it never collides with a system Postgres.
 #
-#   scripts/pg.sh start dev|test   start (initdb on first use); prints `export DATABASE_URL=...`
-#                                  and SWITCHBOARD_PG_STARTED=1 if it was not running yet
-#   scripts/pg.sh stop  dev|test   stop it (fast shutdown)
-#   scripts/pg.sh reset dev|test   stop it and delete its data directory
-#   scripts/pg.sh url   dev|test   print its DATABASE_URL
+#   scripts/pg.sh start KIND   start (initdb on first use); prints `export DATABASE_URL=...`
+#                              and SWITCHBOARD_PG_STARTED=1 if it was not running yet
+#   scripts/pg.sh stop  KIND   stop it (fast shutdown)
+#   scripts/pg.sh reset KIND   stop it and delete its data directory
+#   scripts/pg.sh url   KIND   print its DATABASE_URL
 #
-# dev:  .data/postgres       port ${SWITCHBOARD_PG_PORT:-54329}, database `switchboard`
-# test: .data/postgres-test  port ${SWITCHBOARD_TEST_PG_PORT:-54330}, fsync off (throwaway data)
+# dev:   .data/postgres        port ${SWITCHBOARD_PG_PORT:-54329}, database `switchboard`
+# test:  .data/postgres-test   port ${SWITCHBOARD_TEST_PG_PORT:-54330}, fsync off (throwaway data)
+# bench: .data/postgres-bench  port ${SWITCHBOARD_BENCH_PG_PORT:-54331}, durable like dev (the
+#        write benchmark measures commits, so it keeps fsync on)
 # Postgres refuses to run as root: as root, the cluster runs as the `postgres` system user.
 set -euo pipefail
 
@@ -19,7 +21,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 case "$kind" in
   dev)  data=${SWITCHBOARD_PG_DATA:-$root/.data/postgres};      port=${SWITCHBOARD_PG_PORT:-54329} ;;
   test) data=${SWITCHBOARD_TEST_PG_DATA:-$root/.data/postgres-test}; port=${SWITCHBOARD_TEST_PG_PORT:-54330} ;;
-  *) echo "pg.sh: unknown cluster '$kind' (dev or test)" >&2; exit 2 ;;
+  bench) data=${SWITCHBOARD_BENCH_PG_DATA:-$root/.data/postgres-bench}; port=${SWITCHBOARD_BENCH_PG_PORT:-54331} ;;
+  *) echo "pg.sh: unknown cluster '$kind' (dev, test or bench)" >&2; exit 2 ;;
 esac
 db=switchboard
 user=switchboard
@@ -112,5 +115,5 @@ case "$cmd" in
   stop) stop ;;
   reset) stop; rm -rf "$data"; log "deleted $data" ;;
   url) echo "$url" ;;
-  *) sed -n '2,14p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,16p' "$0" >&2; exit 2 ;;
 esac

@@ -131,6 +131,11 @@ impl Application {
             self.state.pool.clone(),
             cancel.clone(),
         ));
+        background.spawn(realtime::sequencer::run(
+            rt.clone(),
+            self.state.pool.clone(),
+            cancel.clone(),
+        ));
         background.spawn(realtime::retention::run(
             self.state.pool.clone(),
             rt.config.retention,

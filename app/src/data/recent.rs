@@ -40,10 +40,14 @@ pub async fn notable(
     sqlx::query("SET LOCAL jit = off")
         .execute(db.conn())
         .await?;
-    // Newest commits first, each one's matching changes by index (the LIMIT keeps the lookup
+    // Newest commits first (with those numbered for this snapshot, which it cannot see in
+    // realtime.commits), each one's matching changes by index (the LIMIT keeps the lookup
     // per commit instead of a scan of the whole log); names only for the rows returned.
     let rows: Vec<RecentRow> = sqlx::query_as(
-        "WITH cs AS (SELECT seq, txid, committed_at FROM realtime.commits \
+        "WITH cs AS (SELECT seq, txid, committed_at FROM ( \
+                         SELECT seq, txid, committed_at FROM realtime.commits \
+                         UNION ALL SELECT * FROM unnest($5::bigint[], $6::text[]::xid8[], \
+                                                        $7::timestamptz[])) c \
                      ORDER BY seq DESC LIMIT $3) \
          SELECT cs.seq, ch.id, ch.table_name, ch.op, ch.new_row::text, ch.old_row::text, \
                 cs.committed_at, \
@@ -65,6 +69,14 @@ pub async fn notable(
     .bind(campaign)
     .bind(RECENT_COMMITS)
     .bind(RECENT_CHANGES)
+    .bind(db.numbered().iter().map(|n| n.0).collect::<Vec<_>>())
+    .bind(
+        db.numbered()
+            .iter()
+            .map(|n| n.1.clone())
+            .collect::<Vec<_>>(),
+    )
+    .bind(db.numbered().iter().map(|n| n.2).collect::<Vec<_>>())
     .fetch_all(db.conn())
     .await?;
     let mut recent = RecentActivity::default();

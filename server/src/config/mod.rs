@@ -102,6 +102,11 @@ impl Settings {
         }
         realtime.retention = Duration::from_secs(retention);
         realtime.max_replay_pages = env.number("SWITCHBOARD_REALTIME_MAX_REPLAY_PAGES", 20)?;
+        let every: u64 = env.number("SWITCHBOARD_REALTIME_SEQUENCE_INTERVAL_MS", 3)?;
+        if !(1..=1000).contains(&every) {
+            bail!("SWITCHBOARD_REALTIME_SEQUENCE_INTERVAL_MS must be between 1 and 1000");
+        }
+        realtime.sequence_interval = Duration::from_millis(every);
         let mut presence = crate::presence::PresenceConfig::default();
         let ttl: u64 = env.number("SWITCHBOARD_PRESENCE_TTL_SECS", 45)?;
         if !(5..=3600).contains(&ttl) {

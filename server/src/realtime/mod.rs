@@ -1,7 +1,8 @@
 //! Realtime: Postgres change capture → server-sent events.
 //!
 //! - `capture` lives in the database (migration `realtime_capture`): triggers record every
-//!   change in `realtime.changes`, and each transaction gets a commit-ordered `seq` at COMMIT.
+//!   change in `realtime.changes`; the [`sequencer`] numbers committed transactions in commit
+//!   order after the fact, in batches (migration `sequencer`), with no lock on the write path.
 //! - [`log`] reads that change log after a [`Cursor`](app::cursor::Cursor).
 //! - [`tail`]: one tailer per server instance follows the log (woken by LISTEN/NOTIFY, with a
 //!   polling safety net) and publishes each change, serialized once, to the [`hub`].
@@ -22,6 +23,7 @@ pub mod poll;
 pub mod registry;
 pub mod retention;
 pub mod schema;
+pub mod sequencer;
 pub mod stats;
 pub mod stream;
 pub mod tail;
@@ -47,6 +49,9 @@ pub struct RealtimeConfig {
     /// `heartbeat` event on idle streams (at most 15 s apart), so browsers (which never see SSE
     /// comments) can tell a quiet stream from a dead one.
     pub heartbeat: Duration,
+    /// Pause between sequencer batches (`SWITCHBOARD_REALTIME_SEQUENCE_INTERVAL_MS`, default
+    /// 3 ms): a commit waits half of it on average before it is numbered and sent.
+    pub sequence_interval: Duration,
     /// How often the tailer reads the log even without a notification.
     pub safety_poll: Duration,
     /// Per-organization hub buffer ([`hub::ORG_CHANNEL_CAPACITY`]).
@@ -65,6 +70,7 @@ impl Default for RealtimeConfig {
             retention: Duration::from_secs(24 * 3600),
             prune_interval: Duration::from_secs(60),
             heartbeat: Duration::from_secs(10),
+            sequence_interval: Duration::from_millis(3),
             safety_poll: Duration::from_secs(1),
             hub_capacity: hub::ORG_CHANNEL_CAPACITY,
             limits: StreamLimits::default(),

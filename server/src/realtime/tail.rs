@@ -1,7 +1,8 @@
 //! The tailer: one per server instance. It follows the change log in commit order and
-//! publishes every change to the hub. LISTEN/NOTIFY wakes it; a periodic read catches
-//! anything a notification missed (e.g. while the listening connection was down). It
-//! reconnects by itself when the listener is killed or Postgres restarts.
+//! publishes every change to the hub. LISTEN/NOTIFY (one notification per sequencer batch)
+//! wakes it; a periodic read catches anything a notification missed (e.g. while the listening
+//! connection was down). It reconnects by itself when the listener is killed or Postgres
+//! restarts.
 
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
@@ -17,7 +18,7 @@ use app::cursor::Cursor;
 use super::log::{current, read_page, PageRead, Scope};
 use super::Realtime;
 
-/// Notification channel the capture trigger signals on each commit.
+/// Notification channel the sequencer signals once per batch it numbered.
 pub const CHANNEL: &str = "realtime_changes";
 /// Changes read per query.
 pub const TAIL_PAGE: i64 = 1000;

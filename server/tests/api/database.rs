@@ -93,13 +93,15 @@ async fn capture_functions_run_as_their_owner_with_a_pinned_search_path() {
     let rows = app.psql(
         "SELECT p.proname || ':' || p.prosecdef || ':' || array_to_string(p.proconfig, ',') \
          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
-         WHERE n.nspname = 'realtime' AND p.proname IN ('capture_change', 'sequence_commit') \
+         WHERE n.nspname = 'realtime' \
+           AND p.proname IN ('capture_change', 'sequence', 'sequence_batch') \
          ORDER BY 1",
     );
     assert_eq!(
         rows,
         "capture_change:true:search_path=pg_catalog, pg_temp\n\
-         sequence_commit:true:search_path=pg_catalog, pg_temp"
+         sequence:true:search_path=pg_catalog, pg_temp\n\
+         sequence_batch:true:search_path=pg_catalog, pg_temp,jit=off"
     );
     // And seeding (the owner's writes) keeps working with them.
     seed(&app.pool).await.unwrap();

@@ -105,6 +105,14 @@ async fn spawn_on(
 }
 
 impl TestApp {
+    /// Wait until every transaction committed so far is numbered in the change log (the
+    /// sequencer does it within milliseconds; opening a load snapshot does it at once).
+    pub async fn sequenced(&self) {
+        app::data::Snapshot::begin(&self.pool)
+            .await
+            .expect("a snapshot numbers what is committed");
+    }
+
     /// The URL of this test's own database (for psql or a second instance).
     pub fn database_url(&self) -> String {
         format!("{}/{}", self.server_url, self.db_name)

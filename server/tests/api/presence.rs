@@ -151,6 +151,11 @@ async fn broadcasts_reach_the_others_in_the_room_on_any_instance_but_not_the_sen
     let (mut bob_sse, bob_conn) = stream(&b, &bob).await;
     let (mut cy_sse, cy_conn) = stream(&a, &cy).await;
     join(&a, &ada, &ada_conn, &["campaign:x"]).await;
+    // Ada's state first, so Bob's arrival is a diff (not already in the state she gets).
+    ada_sse
+        .next_matching("presence", WAIT, |d| d["room"] == "campaign:x")
+        .await
+        .unwrap();
     join(&b, &bob, &bob_conn, &["campaign:x"]).await;
     join(&a, &cy, &cy_conn, &["campaign:y"]).await;
     assert!(diff(&mut ada_sse, "campaign:x", "joins", "Operator").await);

@@ -6,6 +6,7 @@ mod isolation;
 mod ordering;
 mod poll;
 mod retention;
+mod snapshots;
 mod stream;
 
 use uuid::Uuid;

@@ -12,11 +12,13 @@ async fn a_reader_behind_the_retention_window_learns_where_the_kept_log_starts_a
 ) {
     let app = spawn_seeded().await;
     let call = insert_call(&app, "acme").await;
+    app.sequenced().await;
     assert!(prune(&app.pool, Duration::ZERO).await.unwrap() > 0);
     // Committed after the prune, before the lagging reader looks again.
     app.psql(&format!(
         "UPDATE calls SET status = 'RINGING' WHERE id = '{call}'"
     ));
+    app.sequenced().await;
     let PageRead::Reset { head, horizon } =
         read_page(&app.pool, Cursor::START, Scope::default(), 100)
             .await

@@ -221,6 +221,7 @@ async fn a_cursor_older_than_the_retention_window_gets_reset_then_live_changes()
     app.psql(&format!(
         "UPDATE calls SET status = 'RINGING' WHERE id = '{call}'"
     ));
+    app.sequenced().await;
     let pruned = server::realtime::retention::prune(&app.pool, Duration::ZERO)
         .await
         .unwrap();
