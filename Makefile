@@ -1,10 +1,14 @@
 # Switchboard — the two commands a newcomer needs:
 #   make run    install what is missing, start a private Postgres, build, seed, serve on :3000
+#               (the optimized build; `make dev` serves the debug build, rebuilt on every change)
 #   make test   the same installs, then fmt, clippy (ssr + wasm), unit/integration and browser tests
-.PHONY: run test bench setup db-start db-stop db-reset fmt
+.PHONY: run dev test bench setup db-start db-stop db-reset fmt
 
 run:
 	@scripts/run.sh
+
+dev:
+	@scripts/run.sh --dev
 
 test:
 	@scripts/test.sh

@@ -7,7 +7,12 @@
 #
 # Then the dashboard in the browser (release WASM, headless Chromium): live badge latency after
 # a psql write, catch-up time after going offline, and the longest main-thread task while 100
-# calls change status 4 times a second. BROWSER_BENCH=off skips it.
+# calls change status 4 times a second; then Lighthouse on the login page, the campaign list
+# and a campaign page with the simulator running (scripts/lighthouse.sh: scores and first-load
+# bytes, failing below target). BROWSER_BENCH=off skips both, LIGHTHOUSE=off the second.
+#
+# And the commit throughput of captured writes with pgbench (scripts/bench-writes.sh: capture
+# on / off / the old commit-lock design, 1, 8 and 32 writers, fsync on). WRITE_BENCH=off skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -75,10 +80,21 @@ if [ "${PRESENCE_BENCH:-on}" != off ]; then
   wait "$pid2" 2>/dev/null || true
 fi
 
+if [ "${WRITE_BENCH:-on}" != off ]; then
+  # Commit throughput of captured writes, on its own durable cluster (fsync on).
+  echo
+  scripts/bench-writes.sh
+fi
+
 if [ "${BROWSER_BENCH:-on}" != off ]; then
   echo
   echo "dashboard in the browser (release build):"
-  cargo leptos build --release >/dev/null
+  cargo leptos build --release --precompress >/dev/null
   E2E_PROFILE=release TEST_DATABASE_URL="$DATABASE_URL" scripts/e2e.sh --grep "latency|Offline|longest main-thread" \
     | grep -E "latency|back online|long tasks|passed|failed"
+  if [ "${LIGHTHOUSE:-on}" != off ]; then
+    echo
+    echo "pages as users get them (Lighthouse, release build, simulator running):"
+    TEST_DATABASE_URL="$DATABASE_URL" scripts/lighthouse.sh
+  fi
 fi

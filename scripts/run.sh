@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # `make run`: install what is missing, start the private Postgres (unless DATABASE_URL is
 # set), build, load the demo data and serve on http://127.0.0.1:3000 with the dialer simulator
-# and the agent worker.
+# and the agent worker. It serves the optimized build, as users get it: release server, release
+# WASM through wasm-opt, content-hashed file names (cached for a year) and brotli/gzip files
+# made at build time.
+#
+# `make dev` (`scripts/run.sh --dev`): the same with the debug build, rebuilt and restarted on
+# every source change (`cargo leptos watch`): seconds per change instead of minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 set -a; [ -f .env ] && . ./.env; set +a
+mode=release
+[ "${1:-}" = "--dev" ] && mode=dev
 
 scripts/setup.sh
 if [ -z "${DATABASE_URL:-}" ]; then
@@ -12,7 +19,9 @@ if [ -z "${DATABASE_URL:-}" ]; then
   [ "$SWITCHBOARD_PG_STARTED" = 1 ] && trap 'scripts/pg.sh stop dev' EXIT
 fi
 
-cargo leptos build
+if [ "$mode" = release ]; then
+  cargo leptos build --release --precompress
+fi
 
 export SWITCHBOARD_ADDR=${SWITCHBOARD_ADDR:-127.0.0.1:3000}
 export SWITCHBOARD_SEED_DEMO=${SWITCHBOARD_SEED_DEMO:-on}
@@ -36,4 +45,8 @@ cat <<MSG
 
 MSG
 # Not exec: the EXIT trap above stops Postgres after the server has shut down.
-target/debug/server
+if [ "$mode" = release ]; then
+  target/release/server
+else
+  cargo leptos watch
+fi

@@ -16,7 +16,7 @@ pub mod presence;
 pub mod views;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -31,6 +31,10 @@ use pages::{
     login::LoginPage, not_found::NotFound,
 };
 
+/// What search engines and link previews say about every page.
+const DESCRIPTION: &str = "Switchboard: live call campaigns at a glance. Follow calls as they are \
+    queued, ring, connect and end, with each campaign's progress and activity as it happens.";
+
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -40,7 +44,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
+                <meta name="description" content=DESCRIPTION />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                // The stylesheet under the name this build gave it (content-hashed in builds
+                // with `hash-files`, which the server caches for a year).
+                <HashedStylesheet id="leptos" options=options.clone() />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -58,7 +66,6 @@ pub fn App() -> impl IntoView {
     live::provide_realtime();
     presence::provide_presence();
     view! {
-        <Stylesheet id="leptos" href="/pkg/switchboard.css" />
         <Title formatter=|t: String| if t.is_empty() { "Switchboard".to_string() } else { format!("{t} · Switchboard") } />
         // Each page is type-erased (`into_any`): the route tree's type stays small, which keeps
         // compile times and debug info in check.

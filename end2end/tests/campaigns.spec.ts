@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { backgroundRgb, collectErrors, hueOf, hydrated, openCampaign, psql, signIn } from './support';
+import { backgroundRgb, collectErrors, hueOf, hydrated, insertCalls, openCampaign, psql, signIn } from './support';
 
 const ACME = ['Spring Renewals', 'Win-back Q3', 'Webinar Follow-up', 'Summer Promo', 'Holiday Preview'];
 const GLOBEX = ['Enterprise Upsell', 'Churn Rescue', 'Partner Outreach', 'Q2 Survey'];
@@ -81,7 +81,7 @@ test('reduced motion stops the pulse', async ({ browser }) => {
         WHERE campaign_id = '${campaign}' AND status = 'pending' LIMIT 1`);
   await signIn(page, 'operator@acme.example');
   await page.goto(`/campaigns/${campaign}`);
-  const badge = page.locator('.call-badge[data-status="RINGING"]').first();
+  const badge = page.locator('[data-call-id] .call-badge[data-status="RINGING"]').first();
   await expect(badge).toBeVisible();
   await expect(badge).toHaveAttribute('data-pulse', 'true');
   expect(await badge.locator('.badge-icon').evaluate((el) => getComputedStyle(el).animationName)).toBe('none');
@@ -141,4 +141,23 @@ test('a browser whose clock is off by a minute and a half still hydrates the pag
   await openCampaign(page, 'Spring Renewals');
   await expect(page.getByTestId('activity-chart')).toBeVisible();
   expect(errors).toEqual([]);
+});
+
+test('at 1400 px a call card shows its running timer in full, whatever the contact line holds', async ({ page }) => {
+  await page.setViewportSize({ width: 1400, height: 900 });
+  const [call] = insertCalls('Spring Renewals', 1, 'RINGING');
+  // A phone number far too long for the card: it gives way, the timer does not.
+  psql(`UPDATE contacts SET phone = '+1 555 0100 2000 3000 4000 5000 6000 7000'
+        WHERE id = (SELECT contact_id FROM calls WHERE id = '${call}')`);
+  psql(`UPDATE calls SET status = 'IN_PROGRESS', answered_at = now() - interval '51 seconds' WHERE id = '${call}'`);
+  await signIn(page, 'operator@acme.example');
+  await openCampaign(page, 'Spring Renewals');
+  const timer = page.locator(`[data-call-id="${call}"] [data-testid="call-timer"]`);
+  await expect(timer).toHaveText(/^talking \d+:\d\d$/);
+  const fits = await timer.evaluate((el) => {
+    const card = el.closest('.call-card')!.getBoundingClientRect();
+    const box = el.getBoundingClientRect();
+    return el.scrollWidth <= el.clientWidth && box.width > 0 && box.left >= card.left && box.right <= card.right;
+  });
+  expect(fits).toBe(true);
 });

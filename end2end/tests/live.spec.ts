@@ -64,6 +64,25 @@ test('the campaign list updates counts and progress live, and a completed campai
   psql("UPDATE campaigns SET status = 'paused' WHERE name = 'Webinar Follow-up'");
 });
 
+test('live feed entries on the campaign list name the contact, as reloaded ones do', async ({ page }) => {
+  await signIn(page, 'operator@acme.example');
+  await expect(pill(page)).toHaveAttribute('data-state', 'live');
+  const [viaRow, viaServer] = insertCalls('Spring Renewals', 2, 'RINGING');
+  const nameOf = (call: string) =>
+    psql(`SELECT k.name FROM calls c JOIN contacts k ON k.id = c.contact_id WHERE c.id = '${call}'`);
+  const feed = page.getByTestId('live-feed');
+  // The dialer marks the contact as it answers: the contact's row carries the name.
+  psql(`BEGIN; UPDATE contacts SET status = 'calling' WHERE id = (SELECT contact_id FROM calls WHERE id = '${viaRow}');
+        UPDATE calls SET status = 'IN_PROGRESS', answered_at = now() WHERE id = '${viaRow}'; COMMIT;`);
+  await expect(feed).toContainText(`Call with ${nameOf(viaRow)} answered (Spring Renewals)`);
+  // A call whose contact's row never changed: the page asks the server for the name.
+  psql(`UPDATE calls SET status = 'FAILED', ended_at = now(), failure_reason = 'busy' WHERE id = '${viaServer}'`);
+  await expect(feed).toContainText(`Call to ${nameOf(viaServer)} failed: busy (Spring Renewals)`);
+  await expect(feed).not.toContainText('a contact');
+  await page.reload();
+  await expect(page.getByTestId('live-feed')).toContainText(`Call to ${nameOf(viaServer)} failed: busy (Spring Renewals)`);
+});
+
 test('ten tabs share one stream and stay live when the tab holding it closes', async ({ context }) => {
   const first = await context.newPage();
   await signIn(first, 'organizer@acme.example');

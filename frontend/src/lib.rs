@@ -1,4 +1,6 @@
 //! WASM entry point: hydrates the server-rendered page.
+// The app's view types are deep; computing their layout here needs more than the default 128.
+#![recursion_limit = "256"]
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {

@@ -74,6 +74,8 @@ impl Application {
             .output_name("switchboard")
             .site_root(settings.site_root.as_str())
             .site_pkg_dir("pkg")
+            // Hashed file names (`hash-files`): the pages link the names this build wrote.
+            .hash_files(http::assets::hash_file().is_some())
             .site_addr(addr)
             .build();
         let realtime = Realtime::new(settings.realtime.clone());
@@ -244,9 +246,11 @@ fn router(state: AppState) -> Router {
         .route("/healthz", axum::routing::get(operations::probes::healthz))
         .route("/readyz", axum::routing::get(operations::probes::readyz))
         .route("/metrics", axum::routing::get(operations::metrics::scrape))
+        .merge(http::assets::router(&state.settings.site_root))
         .merge(pages::router(&state))
-        // gzip for clients that ask (the WASM bundle shrinks ~4x); never for event streams,
-        // which the default predicate leaves alone so events are not held in a buffer.
+        // gzip for clients that ask (the WASM bundle shrinks ~4x) unless a file was served
+        // precompressed; never for event streams, which the default predicate leaves alone so
+        // events are not held in a buffer.
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

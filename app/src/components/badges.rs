@@ -68,6 +68,32 @@ pub fn CallStatusBadge(#[prop(into)] status: Signal<CallStatus>) -> impl IntoVie
     }
 }
 
+/// A [`CallStatusBadge`] naming a status rather than showing a call's (feed entries, counts per
+/// status): same colour, icon and text, plain attributes (hydrating a page of them sets up no
+/// reactive work), and no pulse — nothing there is a call in progress, and every animated
+/// icon costs the browser a repaint per frame.
+#[component]
+pub fn FixedCallStatusBadge(status: CallStatus) -> impl IntoView {
+    let (color, classes, icon) = call_status_style(status);
+    view! {
+        <span
+            class=format!(
+                "call-badge inline-flex items-center gap-1 whitespace-nowrap rounded-full px-2 py-0.5 \
+                 text-xs font-medium ring-1 ring-inset {classes}",
+            )
+            data-status=status.as_str()
+            data-color=color
+            data-pulse="false"
+            aria-label=format!("Call status: {}", status.label())
+        >
+            <span class="badge-icon inline-flex">
+                <Icon kind=icon />
+            </span>
+            {status.label()}
+        </span>
+    }
+}
+
 #[component]
 pub fn CampaignStatusPill(status: CampaignStatus) -> impl IntoView {
     let classes = match status {

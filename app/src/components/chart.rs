@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::badges::CallStatusBadge;
+use super::badges::FixedCallStatusBadge;
 use crate::live::use_realtime;
 use crate::model::{Activity, CallStatus, StatusCounts, ACTIVITY_MINUTES};
 
@@ -67,7 +67,7 @@ pub fn ActivityChart(#[prop(into)] activity: Signal<Activity>) -> impl IntoView 
                 <line x1="0" y1=H x2=W y2=H class="stroke-slate-200" stroke-width="1"></line>
                 {bars}
             </svg>
-            <div class="mt-1 flex justify-between text-[11px] text-slate-400">
+            <div class="mt-1 flex justify-between text-[11px] text-slate-500">
                 <span>"60 min ago"</span>
                 <span class="flex gap-3">
                     <span class="inline-flex items-center gap-1"><span class="h-2 w-2 rounded-sm bg-slate-400"></span>"Ended"</span>
@@ -110,7 +110,7 @@ pub fn StatusDistribution(#[prop(into)] counts: Signal<StatusCounts>) -> impl In
                     .into_iter()
                     .map(|st| view! {
                         <li class="inline-flex items-center gap-1.5 text-xs" data-dist-status=st.as_str()>
-                            <CallStatusBadge status=st />
+                            <FixedCallStatusBadge status=st />
                             <span class="font-semibold tabular-nums text-slate-800">{move || counts.get().get(st)}</span>
                         </li>
                     })

@@ -38,7 +38,7 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                         <ConnectionPill />
                         <ActiveUsers />
                     </div>
-                    <Suspense fallback=|| view! { <span class="text-sm text-slate-400">"…"</span> }>
+                    <Suspense fallback=|| view! { <span class="text-sm text-slate-500">"…"</span> }>
                         {move || Suspend::new(async move {
                             user.await
                                 .map(|u| {
@@ -54,7 +54,7 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                                             </span>
                                             <span class="max-w-[14rem] truncate text-slate-600" data-testid="user-email">
                                                 {u.email.clone()}
-                                                <span class="ml-1 text-xs text-slate-400">
+                                                <span class="ml-1 text-xs text-slate-500">
                                                     {format!("({})", u.role.label())}
                                                 </span>
                                             </span>

@@ -26,7 +26,7 @@ pub fn ProgressBar(done: i64, total: i64, #[prop(into)] label: String) -> impl I
             </div>
             <span class="w-28 shrink-0 text-right text-xs tabular-nums text-slate-600">
                 {format!("{done} / {total}")}
-                <span class="text-slate-400">{format!(" ({rounded}%)")}</span>
+                <span class="text-slate-500">{format!(" ({rounded}%)")}</span>
             </span>
         </div>
     }

@@ -53,7 +53,7 @@ pub fn Toasts() -> impl IntoView {
                         </div>
                         <button
                             type="button"
-                            class="rounded p-1 text-slate-400 hover:bg-slate-100 hover:text-slate-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+                            class="rounded p-1 text-slate-500 hover:bg-slate-100 hover:text-slate-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
                             aria-label="Dismiss notification"
                             on:click=move |_| dismiss(toast.id)
                         >

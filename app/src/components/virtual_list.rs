@@ -30,6 +30,9 @@ pub fn VirtualList<T, K, KF, V, VF>(
     row_px: f64,
     #[prop(into)] class: String,
     #[prop(into)] testid: String,
+    /// The accessible name of the scroll box a windowed list sits in.
+    #[prop(into)]
+    label: String,
 ) -> impl IntoView
 where
     T: Clone + Send + Sync + 'static,
@@ -66,8 +69,11 @@ where
                 view! {
                     <div
                         node_ref=viewport
-                        class="overflow-y-auto rounded-md border border-slate-200"
+                        class="overflow-y-auto rounded-md border border-slate-200 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
                         style=format!("height: {VIEWPORT_PX}px")
+                        role="region"
+                        aria-label=label.clone()
+                        tabindex="0"
                         on:scroll=move |_| {
                             if let Some(el) = viewport.get() {
                                 scroll_top.set(el.scroll_top() as f64);

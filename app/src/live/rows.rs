@@ -29,6 +29,9 @@ pub struct ContactRow {
     pub id: Uuid,
     pub campaign_id: Uuid,
     pub status: String,
+    /// Absent from rows captured without it (kept optional so such a row still parses).
+    #[serde(default)]
+    pub name: Option<String>,
 }
 
 impl ContactRow {

@@ -118,10 +118,12 @@ mod hydrate {
                     return;
                 }
                 let mut any = false;
-                data.update(|d| {
+                // Only a batch that changed something wakes what depends on the data.
+                data.maybe_update(|d| {
                     for c in &changes {
                         any |= apply(d, c);
                     }
+                    any
                 });
                 if any {
                     updated_at.set(chrono::Utc::now().timestamp_millis());

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::api::list_campaigns;
-use crate::components::badges::{CallStatusBadge, CampaignStatusPill};
+use crate::components::badges::{CampaignStatusPill, FixedCallStatusBadge};
 use crate::components::chart::{ActivityChart, StatusDistribution};
 use crate::components::feed::LiveFeed;
 use crate::components::layout::{AppLayout, Notice};
@@ -49,6 +49,14 @@ fn Overview(overview: CampaignsOverview) -> impl IntoView {
             Some((OverviewView::new(o), cursor))
         },
     );
+    // Feed entries about contacts the page has not heard of get their names from the server.
+    crate::pages::agents::name_unknown_contacts(
+        live,
+        |v: &OverviewView| v.unnamed_contacts(),
+        |v, found| {
+            v.name_contacts(found);
+        },
+    );
     let data = live.data;
     let campaigns = Memo::new(move |_| data.with(|v| v.overview.campaigns.clone()));
     let empty = move || data.with(|v| v.overview.campaigns.is_empty());
@@ -81,6 +89,7 @@ fn Overview(overview: CampaignsOverview) -> impl IntoView {
                         row_px=ROW_PX
                         class="grid grid-cols-1 gap-3"
                         testid="campaign-list"
+                        label="Campaigns"
                     />
                 </Show>
             </div>
@@ -149,7 +158,7 @@ fn CampaignRow(campaign: CampaignSummary) -> impl IntoView {
                     .map(|st| {
                         view! {
                             <span class="inline-flex items-center gap-1 text-xs text-slate-600" data-count-status=st.as_str()>
-                                <CallStatusBadge status=st />
+                                <FixedCallStatusBadge status=st />
                                 <span class="font-semibold tabular-nums text-slate-800">{counts.get(st)}</span>
                             </span>
                         }

@@ -24,6 +24,15 @@ pub struct FeedItem {
     pub text: String,
     /// Entries that may be counted together: same transaction, same outcome, same campaign.
     group: Option<Group>,
+    /// Set while the entry says "a contact" for want of the name: the text around it.
+    unnamed: Option<Unnamed>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Unnamed {
+    contact: Uuid,
+    before: String,
+    after: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -51,6 +60,7 @@ impl Feed {
                 g.count += 1;
                 front.text = format!("{} {}", g.count, g.plural);
                 front.key = format!("{}x{}", g.first_key, g.count);
+                front.unnamed = None;
                 return;
             }
         }
@@ -77,6 +87,35 @@ impl Feed {
     pub fn items(&self) -> impl Iterator<Item = &FeedItem> {
         self.items.iter()
     }
+
+    /// Contacts entries still call "a contact".
+    pub fn unnamed(&self) -> Vec<Uuid> {
+        let mut ids: Vec<Uuid> = self
+            .items
+            .iter()
+            .filter_map(|i| i.unnamed.as_ref().map(|u| u.contact))
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    /// Name the contacts `contact_name` now knows in the entries that lacked them (each such
+    /// entry gets a new key, so a list keyed by it redraws just that entry). Returns whether
+    /// any entry changed.
+    pub fn name_contacts(&mut self, contact_name: impl Fn(Uuid) -> Option<String>) -> bool {
+        let mut changed = false;
+        for item in &mut self.items {
+            let Some(u) = &item.unnamed else { continue };
+            if let Some(name) = contact_name(u.contact) {
+                item.text = format!("{}{name}{}", u.before, u.after);
+                item.key.push_str("-named");
+                item.unnamed = None;
+                changed = true;
+            }
+        }
+        changed
+    }
 }
 
 /// A feed entry for a change worth telling: a call answered, ended or failed, or a campaign
@@ -94,18 +133,18 @@ pub fn describe(
             if old.as_ref().is_some_and(|o| o.status == new.status) {
                 return None;
             }
-            let who = contact_name(new.contact_id).unwrap_or_else(|| "a contact".into());
             let campaign = campaign_name(new.campaign_id)
                 .map(|n| format!(" ({n})"))
                 .unwrap_or_default();
-            let (text, verb) = match new.status {
+            let (before, after, verb) = match new.status {
                 CallStatus::InProgress => {
-                    (format!("Call with {who} answered{campaign}"), "answered")
+                    ("Call with ", format!(" answered{campaign}"), "answered")
                 }
-                CallStatus::Ended => (format!("Call with {who} ended{campaign}"), "ended"),
+                CallStatus::Ended => ("Call with ", format!(" ended{campaign}"), "ended"),
                 CallStatus::Failed => (
+                    "Call to ",
                     format!(
-                        "Call to {who} failed{}{campaign}",
+                        " failed{}{campaign}",
                         new.failure_reason
                             .as_deref()
                             .map(|r| format!(": {r}"))
@@ -114,6 +153,17 @@ pub fn describe(
                     "failed",
                 ),
                 _ => return None,
+            };
+            let (text, unnamed) = match contact_name(new.contact_id) {
+                Some(who) => (format!("{before}{who}{after}"), None),
+                None => (
+                    format!("{before}a contact{after}"),
+                    Some(Unnamed {
+                        contact: new.contact_id,
+                        before: before.to_string(),
+                        after,
+                    }),
+                ),
             };
             Some(FeedItem {
                 group: Some(Group {
@@ -127,6 +177,7 @@ pub fn describe(
                 call_status: Some(new.status),
                 campaign_status: None,
                 text,
+                unnamed,
             })
         }
         "campaigns" => {
@@ -149,6 +200,7 @@ pub fn describe(
                 campaign_status: Some(status),
                 text: format!("Campaign {} {verb}", new.name),
                 group: None,
+                unnamed: None,
             })
         }
         _ => None,
@@ -203,10 +255,29 @@ mod tests {
                 campaign_status: None,
                 text: String::new(),
                 group: None,
+                unnamed: None,
             });
         }
         assert_eq!(f.items().count(), FEED_LEN);
         assert_eq!(f.items().next().unwrap().key, (FEED_LEN + 9).to_string());
+    }
+
+    #[test]
+    fn an_entry_about_a_contact_not_yet_named_is_named_when_the_name_arrives() {
+        let (camp, call, ada) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::from_u128(7));
+        let mut answered = call_json(call, camp, "IN_PROGRESS");
+        answered["contact_id"] = ada.to_string().into();
+        let c = change("calls", Op::Insert, Value::Null, answered, 3);
+        let mut f = Feed::default();
+        f.push(describe(&c, |_| Some("Spring".into()), |_| None).unwrap());
+        assert_eq!(f.unnamed(), vec![ada]);
+        let key = f.items().next().unwrap().key.clone();
+        assert!(!f.name_contacts(|_| None));
+        assert!(f.name_contacts(|id| (id == ada).then(|| "Ada".to_string())));
+        let item = f.items().next().unwrap();
+        assert_eq!(item.text, "Call with Ada answered (Spring)");
+        assert_ne!(item.key, key, "a renamed entry is redrawn");
+        assert!(f.unnamed().is_empty());
     }
 
     #[test]

@@ -2,10 +2,12 @@
 
 use uuid::Uuid;
 
+use super::contact_names::ContactNames;
 use super::counts::{apply_campaign_row, apply_delta, deltas};
 use super::feed::{describe, Feed};
-use super::rows::{finished_call, CampaignRow};
+use super::rows::{finished_call, CampaignRow, ContactRow};
 use crate::live::Change;
+use crate::model::agents::ContactRef;
 use crate::model::{
     epoch_minute, CampaignStatus, CampaignSummary, CampaignsOverview, StatusCounts,
 };
@@ -14,14 +16,40 @@ use crate::model::{
 pub struct OverviewView {
     pub overview: CampaignsOverview,
     pub feed: Feed,
+    /// Contact names for the feed's sentences (the page shows no contacts of its own).
+    contacts: ContactNames,
 }
 
 impl OverviewView {
     /// The page as loaded; its feed opens with the recent activity the server read back.
     pub fn new(mut overview: CampaignsOverview) -> Self {
         let recent = std::mem::take(&mut overview.recent);
-        let feed = Feed::replay(&recent.changes, name_in(&overview.campaigns), |_| None);
-        OverviewView { overview, feed }
+        let mut contacts = ContactNames::default();
+        for (id, name) in recent.contact_names {
+            contacts.insert(id, name);
+        }
+        let feed = Feed::replay(&recent.changes, name_in(&overview.campaigns), |id| {
+            contacts.get(id)
+        });
+        OverviewView {
+            overview,
+            feed,
+            contacts,
+        }
+    }
+
+    /// Contacts the feed mentions without a name (for the page to ask the server).
+    pub fn unnamed_contacts(&self) -> Vec<Uuid> {
+        self.feed.unnamed()
+    }
+
+    /// Names the server told; returns whether the feed changed.
+    pub fn name_contacts(&mut self, found: Vec<ContactRef>) -> bool {
+        for c in found {
+            self.contacts.insert(c.id, c.name);
+        }
+        let contacts = &self.contacts;
+        self.feed.name_contacts(|id| contacts.get(id))
     }
 
     /// Calls per status over every campaign.
@@ -42,7 +70,23 @@ impl OverviewView {
     /// Apply one change; returns whether anything shown changed.
     pub fn apply(&mut self, change: &Change) -> bool {
         let mut changed = false;
-        if let Some(item) = describe(change, name_in(&self.overview.campaigns), |_| None) {
+        if let (
+            _,
+            Some(ContactRow {
+                id,
+                name: Some(name),
+                ..
+            }),
+        ) = change.rows::<ContactRow>()
+        {
+            self.contacts.insert(*id, name.clone());
+            let contacts = &self.contacts;
+            changed |= self.feed.name_contacts(|id| contacts.get(id));
+        }
+        let contacts = &self.contacts;
+        if let Some(item) = describe(change, name_in(&self.overview.campaigns), |id| {
+            contacts.get(id)
+        }) {
             self.feed.push(item);
             changed = true;
         }
@@ -157,6 +201,45 @@ mod tests {
         assert_eq!(v.overview.campaigns[0].calls.ended, 1);
         let total: i64 = v.overview.activity.minutes.iter().map(|m| m.ended).sum();
         assert_eq!(total, 1);
+    }
+
+    #[test]
+    fn live_feed_entries_name_the_contact_from_its_row_or_from_the_server() {
+        let (camp, ada, bob) = (Uuid::new_v4(), Uuid::from_u128(1), Uuid::from_u128(2));
+        let mut v = view(camp);
+        let contact = json!({"id": ada, "campaign_id": camp, "status": "calling",
+                             "name": "Ada Lovelace", "phone": "+1 555 0100"});
+        v.apply(&change("contacts", Op::Update, Value::Null, contact, 1));
+        let answered = |contact: Uuid, seq: i64| {
+            let call = Uuid::new_v4();
+            let (mut old, mut new) = (
+                call_json(call, camp, "RINGING"),
+                call_json(call, camp, "IN_PROGRESS"),
+            );
+            old["contact_id"] = contact.to_string().into();
+            new["contact_id"] = contact.to_string().into();
+            change("calls", Op::Update, old, new, seq)
+        };
+        assert!(v.apply(&answered(ada, 2)));
+        assert_eq!(
+            v.feed.items().next().unwrap().text,
+            "Call with Ada Lovelace answered (Spring)"
+        );
+        v.apply(&answered(bob, 3));
+        assert_eq!(v.unnamed_contacts(), vec![bob]);
+        let bob_ref = ContactRef {
+            id: bob,
+            name: "Bob Babbage".into(),
+            phone: String::new(),
+            campaign_id: camp,
+            campaign_name: "Spring".into(),
+        };
+        assert!(v.name_contacts(vec![bob_ref]));
+        assert_eq!(
+            v.feed.items().next().unwrap().text,
+            "Call with Bob Babbage answered (Spring)"
+        );
+        assert!(v.unnamed_contacts().is_empty());
     }
 
     #[test]

@@ -26,8 +26,9 @@ pub fn page(err: ApiError) -> Response {
         _ => "Cannot sign in",
     };
     let body = format!(
-        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} · Switchboard</title><link rel="stylesheet" href="/pkg/switchboard.css"></head><body class="bg-slate-50 antialiased"><div class="flex min-h-screen items-center justify-center bg-slate-50 px-4"><main class="w-full max-w-sm space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm"><h1 class="text-lg font-semibold text-slate-900">{title}</h1><p role="alert" class="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">{}</p><a class="text-sm font-semibold text-indigo-600" href="/login">Back to sign in</a></main></div></body></html>"#,
-        escape(&err.to_string())
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} · Switchboard</title><link rel="stylesheet" href="{css}"></head><body class="bg-slate-50 antialiased"><div class="flex min-h-screen items-center justify-center bg-slate-50 px-4"><main class="w-full max-w-sm space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm"><h1 class="text-lg font-semibold text-slate-900">{title}</h1><p role="alert" class="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">{}</p><a class="text-sm font-semibold text-indigo-600" href="/login">Back to sign in</a></main></div></body></html>"#,
+        escape(&err.to_string()),
+        css = crate::http::assets::stylesheet_href(),
     );
     let mut res = (status, Html(body)).into_response();
     if let Some(secs) = retry_after {

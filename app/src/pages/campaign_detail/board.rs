@@ -52,6 +52,7 @@ fn CallList(
                 row_px=ROW_PX
                 class="grid grid-cols-1 gap-2 sm:grid-cols-2 lg:grid-cols-3"
                 testid=testid
+                label=title
             />
         </Show>
     }
@@ -93,7 +94,13 @@ fn CallCard(call: Memo<Call>) -> impl IntoView {
         })
     };
     let phone = move || call.with(|c| c.contact_phone.clone());
-    let reason = move || call.with(|c| c.failure_reason.as_ref().map(|r| format!(" · {r}")));
+    let reason = move || {
+        call.with(|c| {
+            c.failure_reason
+                .clone()
+                .map(|r| view! { <span class="min-w-0 truncate">{format!("· {r}")}</span> })
+        })
+    };
     let status = Memo::new(move |_| call.with(|c| c.status));
     // Terminal calls do not tick: their text depends only on their own timestamps. `try_with`:
     // the clock outlives the card, and may tick once more after a navigation disposed it.
@@ -103,12 +110,14 @@ fn CallCard(call: Memo<Call>) -> impl IntoView {
     };
     view! {
         <li class="call-card flex h-14 items-center justify-between gap-3 rounded-md border border-slate-200 bg-white px-3 py-2" data-call-id=id.clone() data-cursor-anchor=id>
-            <div class="min-w-0">
+            <div class="min-w-0 flex-1">
                 <p class="truncate text-sm font-medium text-slate-900">{name}</p>
-                <p class="truncate text-xs text-slate-500">
-                    <span class="tabular-nums">{phone}</span>
-                    " · "
-                    <span class="tabular-nums" data-testid="call-timer">{timer}</span>
+                // The phone number and a failure reason give way (ellipsis) before the timer
+                // does: the running timer always shows in full.
+                <p class="flex min-w-0 gap-1 whitespace-nowrap text-xs text-slate-500">
+                    <span class="min-w-0 truncate tabular-nums">{phone}</span>
+                    <span aria-hidden="true">"·"</span>
+                    <span class="shrink-0 tabular-nums" data-testid="call-timer">{timer}</span>
                     {reason}
                 </p>
             </div>

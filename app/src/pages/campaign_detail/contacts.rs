@@ -24,9 +24,15 @@ pub fn ContactsTable(
     let link = move |p: i64| format!("/campaigns/{campaign_id}?contacts_page={p}");
     let (has_prev, has_next) = (current > 0, current < last);
     view! {
-        <div class="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+        // Scrolls sideways on narrow screens: focusable, so the keyboard can scroll it too.
+        <div
+            class="overflow-x-auto rounded-lg border border-slate-200 bg-white focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+            role="region"
+            aria-label="Contacts"
+            tabindex="0"
+        >
             <table class="min-w-full divide-y divide-slate-200 text-sm" data-testid="contacts-table">
-                <thead class="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
+                <thead class="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-600">
                     <tr>
                         <th scope="col" class="px-4 py-2">"Name"</th>
                         <th scope="col" class="px-4 py-2">"Phone"</th>
