@@ -71,33 +71,17 @@ SQL
   echo "COMMIT;"
 } > "$work/ten.sql"
 
-# The design before migration 20261202000008, in a copy: a deferred trigger that takes a
-# transaction-scoped advisory lock at COMMIT, numbers the transaction and notifies.
+# The design before migration 20261202000008, in a copy: the deferred trigger of migration
+# realtime_capture (read from that file, which never changes), which takes a transaction-scoped
+# advisory lock at COMMIT, numbers the transaction and notifies.
 stop_server
 psql "$base/postgres" -qAtc "CREATE DATABASE $legacy TEMPLATE $db"
-psql "$base/$legacy" -qAt <<'SQL'
-CREATE SEQUENCE realtime.commit_seq AS bigint;
-DO $$ BEGIN PERFORM setval('realtime.commit_seq', realtime.current_seq() + 1, false); END $$;
-CREATE FUNCTION realtime.sequence_commit() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    me  xid8 := pg_current_xact_id();
-    seq bigint;
-BEGIN
-    IF current_setting('realtime.sequenced', true) = me::text THEN
-        RETURN NULL;
-    END IF;
-    PERFORM pg_advisory_xact_lock(8315169437162210304);
-    seq := nextval('realtime.commit_seq');
-    INSERT INTO realtime.commits (seq, txid) VALUES (seq, me);
-    PERFORM set_config('realtime.sequenced', me::text, true);
-    PERFORM pg_notify('realtime_changes', seq::text);
-    RETURN NULL;
-END
-$$;
-CREATE CONSTRAINT TRIGGER sequence_commit AFTER INSERT ON realtime.changes
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION realtime.sequence_commit();
-SQL
+{
+  echo "CREATE SEQUENCE realtime.commit_seq AS bigint;"
+  echo "DO \$\$ BEGIN PERFORM setval('realtime.commit_seq', realtime.current_seq() + 1, false); END \$\$;"
+  awk '/^CREATE FUNCTION realtime.sequence_commit\(\)/,/EXECUTE FUNCTION realtime.sequence_commit\(\);/' \
+    migrations/20261120000002_realtime_capture.sql
+} | psql "$base/$legacy" -qAt -v ON_ERROR_STOP=1
 start_server
 
 # pgbench; prints the transactions per second.

@@ -71,7 +71,7 @@ impl Application {
             .with_context(|| format!("listening on {}", settings.addr))?;
         let addr = listener.local_addr().context("reading the bound address")?;
         let leptos = LeptosOptions::builder()
-            .output_name("switchboard")
+            .output_name(http::assets::OUTPUT_NAME)
             .site_root(settings.site_root.as_str())
             .site_pkg_dir("pkg")
             // Hashed file names (`hash-files`): the pages link the names this build wrote.

@@ -10,11 +10,11 @@
 //! to the snapshot (they were written after it), so readers of the log inside a snapshot add
 //! [`Snapshot::numbered`].
 
-use chrono::{DateTime, Utc};
-use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use std::future::Future;
 use std::pin::Pin;
 
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgPool, Postgres, Row, Transaction};
 use tokio::sync::Mutex;
 
 use super::DataError;
@@ -106,7 +106,6 @@ async fn number_in(conn: &mut PgConnection, id: &str) -> Result<Vec<Numbered>, s
          SELECT pg_advisory_unlock({SEQUENCER_LOCK})"
     );
     let rows = sqlx::Executor::fetch_all(&mut *conn, sqlx::raw_sql(&sql)).await?;
-    use sqlx::Row;
     let numbered = rows
         .iter()
         .filter(|r| r.columns().len() == 3)

@@ -18,7 +18,7 @@ use tower_http::services::{ServeDir, ServeFile};
 /// Where cargo-leptos writes the hashes of the file names it gave: next to the server binary.
 const HASH_FILE: &str = "hash.txt";
 /// The crate's output name (`[package.metadata.leptos]` `output-name`, the project's name).
-const OUTPUT_NAME: &str = "switchboard";
+pub const OUTPUT_NAME: &str = "switchboard";
 
 const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
 const REVALIDATE: HeaderValue = HeaderValue::from_static("no-cache");

@@ -6,7 +6,6 @@
 //! stops, changes wait in the log and the first batch after a restart numbers them all. One
 //! batch sends one wake-up to every tailer, however many transactions it numbered.
 
-use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
 
 use sqlx::postgres::PgPoolOptions;
@@ -36,13 +35,7 @@ pub async fn run(rt: Realtime, app_pool: PgPool, cancel: CancellationToken) {
     tracing::info!(?interval, "realtime sequencer started");
     loop {
         let wait = match batch(&pool).await {
-            Ok(n) => {
-                if let Some(n) = n.filter(|n| *n > 0) {
-                    rt.stats.sequenced.fetch_add(n, Relaxed);
-                    rt.stats.sequencer_batches.fetch_add(1, Relaxed);
-                }
-                interval
-            }
+            Ok(_) => interval,
             Err(e) => {
                 tracing::warn!(error = %e, "realtime sequencer batch failed; retrying");
                 RETRY_BACKOFF

@@ -21,9 +21,6 @@ pub struct Stats {
     /// Commit → publish delay of the latest published change, in microseconds.
     pub publish_delay_us: AtomicU64,
     pub published: AtomicU64,
-    /// Commits the sequencer of this instance numbered, and in how many batches.
-    pub sequenced: AtomicU64,
-    pub sequencer_batches: AtomicU64,
     pub deliveries: AtomicU64,
     pub replays: AtomicU64,
     pub resets: AtomicU64,
