@@ -39,6 +39,10 @@ impl SignInGate {
         password: &str,
     ) -> Result<CurrentUser, ApiError> {
         let email = email.trim();
+        // Postgres text cannot hold NUL: such an email is no account's (never a 500).
+        if email.contains('\0') {
+            return Err(ApiError::Unauthorized("wrong email or password".into()));
+        }
         if email.chars().count() > MAX_EMAIL_LEN || password.len() > MAX_PASSWORD_LEN {
             return Err(ApiError::Unprocessable(format!(
                 "an email has at most {MAX_EMAIL_LEN} characters and a password at most \
