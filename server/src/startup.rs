@@ -45,6 +45,21 @@ pub async fn migrate(url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A pool for a background worker whose writes the change log and history credit to `actor`
+/// (a session setting the capture triggers read), connecting on first use.
+fn acting_as(pool: &PgPool, actor: &str, max_connections: u32) -> PgPool {
+    let options = pool
+        .connect_options()
+        .as_ref()
+        .clone()
+        // Spaces separate startup options unless escaped.
+        .options([("switchboard.actor", actor.replace(' ', "\\ "))]);
+    PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect_lazy_with(options)
+}
+
 /// Migrate, then connect to Postgres (one pool for the process).
 pub async fn connect(settings: &Settings) -> anyhow::Result<PgPool> {
     migrate(settings.migration_url()).await?;
@@ -169,7 +184,7 @@ impl Application {
             cancel.clone(),
         ));
         background.spawn(operations::timeouts::run(
-            self.state.pool.clone(),
+            acting_as(&self.state.pool, "timeout sweep", 2),
             ops,
             cancel.clone(),
         ));
@@ -193,7 +208,7 @@ impl Application {
                 });
             }
             background.spawn(demo::simulator::run(
-                self.state.pool.clone(),
+                acting_as(&self.state.pool, "simulator", 4),
                 sim,
                 cancel.clone(),
             ));
@@ -201,7 +216,7 @@ impl Application {
         if let Some(worker) = self.state.settings.agent_worker.clone() {
             // No leader: every instance works, and row locks keep them from doubling work.
             background.spawn(demo::agent_worker::run(
-                self.state.pool.clone(),
+                acting_as(&self.state.pool, "agent worker", 3),
                 worker,
                 cancel.clone(),
             ));

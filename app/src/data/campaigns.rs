@@ -101,3 +101,20 @@ pub async fn ensure_exists(db: &mut Snapshot, org: Uuid, id: Uuid) -> Result<(),
             .await?;
     found.map(|_| ()).ok_or(DataError::NotFound("campaign"))
 }
+
+/// The campaign's row as JSON (what its settings' edits are based on).
+pub async fn row(
+    db: &mut Snapshot,
+    org: Uuid,
+    id: Uuid,
+) -> Result<Option<serde_json::Value>, DataError> {
+    let row: Option<sqlx::types::Json<serde_json::Map<String, serde_json::Value>>> =
+        sqlx::query_scalar(
+            "SELECT to_jsonb(c) FROM campaigns c WHERE organization_id = $1 AND id = $2",
+        )
+        .bind(org)
+        .bind(id)
+        .fetch_optional(db.conn())
+        .await?;
+    Ok(row.map(|r| super::edits::public(r.0)))
+}

@@ -89,6 +89,7 @@ async fn decide(
 ) -> Result<Draft, DataError> {
     DataError::require_actor(actor)?;
     let mut tx = pool.begin().await?;
+    super::actor::act_as(&mut tx, &super::actor::Actor::user(actor, None)).await?;
     lock_pending(&mut tx, actor.organization_id, id).await?;
     let draft: Json<Draft> = sqlx::query_scalar(
         "UPDATE drafts SET status = $3, decided_by = $4, decided_by_name = $5, decided_at = now(), \
@@ -150,6 +151,7 @@ pub async fn edit(
     storable("subject", req.subject.as_deref())?;
     storable("body", req.body.as_deref())?;
     let mut tx = pool.begin().await?;
+    super::actor::act_as(&mut tx, &super::actor::Actor::user(actor, None)).await?;
     let current = lock_pending(&mut tx, actor.organization_id, id).await?;
     if current.channel == Channel::Sms && req.subject.is_some() {
         return Err(DataError::Invalid(

@@ -7,6 +7,9 @@ pub enum DataError {
     NotFound(&'static str),
     #[error("{0}")]
     Invalid(String),
+    /// The record was deleted (the message says by whom and when).
+    #[error("{0}")]
+    Gone(String),
     /// The caller's role may not do this.
     #[error("{0}")]
     Forbidden(String),

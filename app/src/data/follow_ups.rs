@@ -69,6 +69,7 @@ async fn lock_scheduled(
 pub async fn cancel(pool: &PgPool, actor: &CurrentUser, id: Uuid) -> Result<FollowUp, DataError> {
     DataError::require_actor(actor)?;
     let mut tx = pool.begin().await?;
+    super::actor::act_as(&mut tx, &super::actor::Actor::user(actor, None)).await?;
     lock_scheduled(&mut tx, actor.organization_id, id).await?;
     let row: Json<FollowUp> = sqlx::query_scalar(
         "UPDATE follow_ups SET status = 'cancelled', cancelled_by = $3, cancelled_at = now() \
@@ -95,6 +96,7 @@ pub async fn reschedule(
         return Err(DataError::Invalid(problem));
     }
     let mut tx = pool.begin().await?;
+    super::actor::act_as(&mut tx, &super::actor::Actor::user(actor, None)).await?;
     lock_scheduled(&mut tx, actor.organization_id, id).await?;
     let row: Json<FollowUp> = sqlx::query_scalar(
         "UPDATE follow_ups SET scheduled_for = $3 WHERE organization_id = $1 AND id = $2 \

@@ -96,6 +96,7 @@ pub async fn notable(
             table,
             op,
             commit_timestamp: at,
+            actor: None,
             cursor: Cursor::at(seq, id),
         };
         if let (Some(name), (_, Some(call))) = (contact_name, change.rows::<CallRow>()) {

@@ -52,6 +52,7 @@ pub async fn assign(
     DataError::require_actor(actor)?;
     let org = actor.organization_id;
     let mut tx = pool.begin().await?;
+    super::actor::act_as(&mut tx, &super::actor::Actor::user(actor, None)).await?;
     let found: Option<bool> = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM agents WHERE organization_id = $1 AND id = $3) \
          FROM contacts WHERE organization_id = $1 AND id = $2",

@@ -193,6 +193,7 @@ pub async fn apply_callback(
     cb: &StatusCallback,
 ) -> Result<Outcome, DataError> {
     let mut tx = pool.begin().await?;
+    super::actor::act_as(&mut tx, &super::actor::Actor::worker("telephony webhook")).await?;
     let row: Option<(Uuid, String, Option<i32>)> = sqlx::query_as(
         "SELECT id, status, provider_sequence FROM calls \
          WHERE organization_id = $1 AND provider_call_id = $2 FOR UPDATE",

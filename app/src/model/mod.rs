@@ -7,7 +7,9 @@ use crate::cursor::Cursor;
 pub mod agents;
 mod calls;
 mod campaigns;
+pub mod clients;
 mod contacts;
+pub mod editing;
 pub mod operations;
 mod users;
 

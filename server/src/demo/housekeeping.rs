@@ -18,6 +18,9 @@ pub async fn prune_sessions(pool: PgPool, throttle_idle_secs: u64, cancel: Cance
         if let Err(e) = app::data::throttle::prune(&pool, throttle_idle_secs).await {
             tracing::warn!(error = ?e, "could not prune sign-in buckets");
         }
+        if let Err(e) = app::data::idempotency::prune(&pool).await {
+            tracing::warn!(error = ?e, "could not prune idempotency keys");
+        }
         tokio::select! {
             () = cancel.cancelled() => return,
             () = tokio::time::sleep(PRUNE_INTERVAL) => {}

@@ -7,4 +7,5 @@ pub mod housekeeping;
 pub mod provider;
 pub mod seed;
 pub mod seed_agents;
+pub mod seed_clients;
 pub mod simulator;

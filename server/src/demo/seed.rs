@@ -1,6 +1,6 @@
 //! Demo data: organizations Acme and Globex, three users each (password `switchboard-demo`,
 //! demo only), campaigns in every status with contacts and a call history, and agent work
-//! (`seed_agents`). Idempotent: it does nothing when the demo organizations already exist
+//! (`seed_agents`), clients and trips (`seed_clients`). Idempotent: it does nothing when the demo organizations already exist
 //! (except adding the agents to a demo organization that has none, e.g. a database seeded
 //! before agents existed), and concurrent runs (several instances starting at once) serialize
 //! on an advisory lock.
@@ -86,6 +86,7 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<SeedOutcome> {
     if present {
         // The base data is there; a database seeded before agents existed still gets them.
         let added = super::seed_agents::add_missing(&mut tx).await?;
+        super::seed_clients::add_missing(&mut tx).await?;
         tx.commit().await.context("committing the demo agents")?;
         if added > 0 {
             tracing::info!(organizations = added, "demo agents added");
@@ -124,6 +125,7 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<SeedOutcome> {
         }
     }
     super::seed_agents::add_missing(&mut tx).await?;
+    super::seed_clients::add_missing(&mut tx).await?;
     tx.commit().await.context("committing the demo data")?;
     Ok(SeedOutcome::Loaded)
 }

@@ -47,6 +47,9 @@ pub struct Change {
     /// The row before the change (`None` on INSERT).
     pub old: Option<Row>,
     pub committed_at: DateTime<Utc>,
+    /// Who made it: a user's name, a worker's (`simulator`), or `sql` for a write made
+    /// outside the app; `None` for changes captured before actors were recorded.
+    pub actor: Option<String>,
     /// The JSON payload, for the polling endpoint.
     pub payload: Bytes,
     /// The complete SSE frame (`event: change`, `id: <cursor>`, `data: <payload>`).
@@ -63,6 +66,7 @@ struct Payload<'a> {
     old: Option<&'a Row>,
     commit_timestamp: DateTime<Utc>,
     cursor: Cursor,
+    actor: Option<&'a str>,
 }
 
 impl Change {
@@ -76,6 +80,7 @@ impl Change {
         new: Option<Row>,
         old: Option<Row>,
         committed_at: DateTime<Utc>,
+        actor: Option<String>,
     ) -> Self {
         let payload = serde_json::to_vec(&Payload {
             schema,
@@ -85,6 +90,7 @@ impl Change {
             old: old.as_ref(),
             commit_timestamp: committed_at,
             cursor,
+            actor: actor.as_deref(),
         })
         .expect("a change payload always serializes");
         let frame = sse_frame("change", Some(cursor), &payload);
@@ -96,6 +102,7 @@ impl Change {
             new,
             old,
             committed_at,
+            actor,
             payload: Bytes::from(payload),
             frame,
         }
@@ -140,6 +147,7 @@ mod tests {
             Some(row),
             None,
             DateTime::from_timestamp(0, 0).unwrap(),
+            Some("Ada".into()),
         );
         let frame = std::str::from_utf8(&c.frame).unwrap();
         assert!(
@@ -155,5 +163,6 @@ mod tests {
         assert_eq!(payload["old"], Value::Null);
         assert_eq!(payload["cursor"], "7.42");
         assert_eq!(payload["commit_timestamp"], "1970-01-01T00:00:00Z");
+        assert_eq!(payload["actor"], "Ada");
     }
 }

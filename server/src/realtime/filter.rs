@@ -329,6 +329,7 @@ mod tests {
             new.map(row),
             old.map(row),
             Utc::now(),
+            None,
         )
     }
 

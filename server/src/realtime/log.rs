@@ -61,6 +61,7 @@ type PageRow = (
     Option<Json<Row>>,
     Option<Json<Row>>,
     Option<DateTime<Utc>>,
+    Option<String>,
 );
 
 /// Up to `limit` changes after `after`, in commit order — one statement, so one snapshot
@@ -82,7 +83,7 @@ pub async fn read_page(
          CROSS JOIN (SELECT count(*) AS n, max(seq) AS last FROM cs) s \
          LEFT JOIN LATERAL ( \
              SELECT cs.seq, ch.id, ch.organization_id, ch.table_schema, ch.table_name, ch.op, \
-                    ch.new_row, ch.old_row, cs.committed_at \
+                    ch.new_row, ch.old_row, cs.committed_at, ch.actor \
              FROM cs CROSS JOIN LATERAL ( \
                  SELECT * FROM realtime.changes ch \
                  WHERE ch.txid = cs.txid AND (cs.seq > $1 OR ch.id > $2) \
@@ -124,7 +125,7 @@ pub async fn read_page(
 }
 
 fn change_of(row: PageRow) -> Option<Change> {
-    let (_, _, _, _, seq, id, org, schema, table, op, new, old, at) = row;
+    let (_, _, _, _, seq, id, org, schema, table, op, new, old, at, actor) = row;
     Some(Change::new(
         Cursor::at(seq?, id?),
         org?,
@@ -134,5 +135,6 @@ fn change_of(row: PageRow) -> Option<Change> {
         new.map(|j| j.0),
         old.map(|j| j.0),
         at?,
+        actor,
     ))
 }
