@@ -54,6 +54,13 @@ phases.stateful.checks.positive_data_acceptance.expected-statuses = ["2xx", "400
 include-path-regex = "^/api/(presence|broadcast)$"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "404", "429"]
 phases.stateful.checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "404", "429"]
+
+# Editing: a field's base may be stale (409), a record deleted meanwhile (410), and what a
+# field accepts depends on its name in a free-form map (422) — rules no schema here can say.
+[[operations]]
+include-path-regex = "^/api/(clients|trips|campaigns)"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "409", "410", "422"]
+phases.stateful.checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403", "404", "409", "410", "422"]
 TOML
 
 # Left out: the event stream (it never ends, by design: tests/api covers it) and revoking the

@@ -24,6 +24,9 @@ pub enum ApiError {
     NotFound(String),
     #[error("{0}")]
     MethodNotAllowed(String),
+    /// 410: the record was deleted.
+    #[error("{0}")]
+    Gone(String),
     #[error("{0}")]
     Conflict(String),
     /// 409 with what the record is now (`error.details`), e.g. who already decided a draft.
@@ -83,6 +86,7 @@ impl ApiError {
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            ApiError::Gone(_) => (StatusCode::GONE, "gone"),
             ApiError::Conflict(_) | ApiError::StateConflict { .. } => {
                 (StatusCode::CONFLICT, "conflict")
             }
@@ -171,6 +175,7 @@ impl From<DataError> for ApiError {
             DataError::NotFound(what) => ApiError::NotFound(format!("{what} not found")),
             DataError::Invalid(msg) => ApiError::Unprocessable(msg),
             DataError::Forbidden(msg) => ApiError::Forbidden(msg),
+            DataError::Gone(msg) => ApiError::Gone(msg),
             DataError::Conflict { message, details } => {
                 ApiError::StateConflict { message, details }
             }

@@ -173,3 +173,60 @@ pub async fn call(
     let call = call_data::get(&mut db, u.organization_id, id).await?;
     Ok(with_cursor(db.cursor().await?, call))
 }
+
+/// Change a campaign's settings (`name`, `bid_cents` up to 100,000): per field the value you
+/// started from (`base`) and the new one (`value`), all or nothing, a field changed by
+/// someone else meanwhile is a 409. Every bid change is kept in the campaign's history.
+/// Send an `Idempotency-Key` (a UUID) to make retries safe. Organizers and admins.
+#[utoipa::path(
+    patch, path = "/api/campaigns/{id}", tag = "campaigns",
+    params(
+        ("id" = Uuid, Path, description = "Campaign id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "1 to 100 visible ASCII characters; a UUID becomes the change's mutation id"),
+    ),
+    request_body = app::model::editing::EditRequest,
+    responses(
+        (status = 200, description = "Applied (or nothing to do)", body = app::model::editing::EditOutcome),
+        (status = 400, description = "Malformed id, JSON or header", body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "Operators may not change campaigns", body = ErrorBody),
+        (status = 404, description = "No such campaign in your organization", body = ErrorBody),
+        (status = 409, description = "Changed by someone else meanwhile: `conflicts` per field", body = app::model::editing::EditConflict),
+        (status = 413, body = ErrorBody),
+        (status = 415, body = ErrorBody),
+        (status = 422, description = "Unknown field, a value out of bounds (named), or the key reused for another request", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn edit(
+    State(s): State<AppState>,
+    AuthUser(u): AuthUser,
+    ApiPath(id): ApiPath<Uuid>,
+    headers: axum::http::HeaderMap,
+    crate::auth::extract::ApiJson(req): crate::auth::extract::ApiJson<
+        app::model::editing::EditRequest,
+    >,
+) -> Result<axum::response::Response, ApiError> {
+    super::editing::patch(&s, &u, &app::model::editing::CAMPAIGN, id, &headers, &req).await
+}
+
+/// Who changed the campaign's settings (name, bid), when, newest first: its bid history.
+#[utoipa::path(
+    get, path = "/api/campaigns/{id}/history", tag = "campaigns",
+    params(("id" = Uuid, Path, description = "Campaign id"), super::editing::HistoryQuery),
+    responses(
+        (status = 200, body = app::model::editing::HistoryList),
+        (status = 400, description = "Malformed id, limit out of range or unknown parameter", body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 404, description = "No such campaign in your organization", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn history(
+    State(s): State<AppState>,
+    AuthUser(u): AuthUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<super::editing::HistoryQuery>,
+) -> Result<Json<app::model::editing::HistoryList>, ApiError> {
+    super::editing::history(&s, &u, &app::model::editing::CAMPAIGN, id, q).await
+}

@@ -2,11 +2,14 @@
 
 mod agents;
 mod campaigns;
+mod clients;
 mod drafts;
+mod editing;
 mod follow_ups;
 mod openapi;
 mod operations;
 mod presence;
+mod trips;
 mod webhooks;
 
 use axum::http::{Method, Uri};
@@ -27,7 +30,25 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/me", get(me))
         .route("/api/campaigns", get(campaigns::list))
-        .route("/api/campaigns/{id}", get(campaigns::get))
+        .route(
+            "/api/campaigns/{id}",
+            get(campaigns::get).patch(campaigns::edit),
+        )
+        .route("/api/campaigns/{id}/history", get(campaigns::history))
+        .route("/api/clients", get(clients::list).post(clients::create))
+        .route(
+            "/api/clients/{id}",
+            get(clients::get)
+                .patch(clients::edit)
+                .delete(clients::delete),
+        )
+        .route("/api/clients/{id}/history", get(clients::history))
+        .route("/api/trips", get(trips::list).post(trips::create))
+        .route(
+            "/api/trips/{id}",
+            get(trips::get).patch(trips::edit).delete(trips::delete),
+        )
+        .route("/api/trips/{id}/history", get(trips::history))
         .route("/api/campaigns/{id}/calls", get(campaigns::calls))
         .route("/api/campaigns/{id}/contacts", get(campaigns::contacts))
         .route("/api/agents", get(agents::list))

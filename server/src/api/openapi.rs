@@ -12,8 +12,9 @@ use crate::state::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Switchboard API", description = "Campaigns, calls and contacts of your organization, and the agents that \
-        draft messages and follow-ups for them. \
+    info(title = "Switchboard API", description = "Campaigns, calls and contacts of your organization, the agents that \
+        draft messages and follow-ups for them, and the clients and trips you organize (edited per field, \
+        conflicts explicit, retries idempotent). \
         Authenticate with `Authorization: Bearer <token>` from `POST /api/auth/token`."),
     paths(
         crate::auth::handlers::issue_token,
@@ -24,6 +25,20 @@ use crate::state::AppState;
         super::campaigns::calls,
         super::campaigns::contacts,
         super::campaigns::call,
+        super::campaigns::edit,
+        super::campaigns::history,
+        super::clients::list,
+        super::clients::create,
+        super::clients::get,
+        super::clients::edit,
+        super::clients::delete,
+        super::clients::history,
+        super::trips::list,
+        super::trips::create,
+        super::trips::get,
+        super::trips::edit,
+        super::trips::delete,
+        super::trips::history,
         super::agents::list,
         super::agents::get,
         super::agents::tasks,

@@ -8,6 +8,7 @@ mod campaigns;
 mod cli;
 mod cluster;
 mod database;
+mod editing;
 mod errors;
 mod helpers;
 mod isolation;
