@@ -7,6 +7,7 @@ pub mod components;
 pub mod cursor;
 #[cfg(feature = "ssr")]
 pub mod data;
+pub mod edits;
 pub mod live;
 pub mod model;
 pub mod navigation;
@@ -25,6 +26,9 @@ use leptos_router::{
 use pages::agents::{
     agent_detail::AgentDetailPage, approvals::ApprovalsPage, command_centre::AgentsPage,
     contact_detail::ContactDetailPage, contacts::ContactsListPage, follow_ups::FollowUpsListPage,
+};
+use pages::clients::{
+    client_detail::ClientDetailPage, trip_detail::TripDetailPage, ClientsListPage,
 };
 use pages::{
     admin_health::AdminHealthPage, campaign_detail::CampaignDetailPage, campaigns::CampaignsPage,
@@ -65,6 +69,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     live::provide_realtime();
     presence::provide_presence();
+    edits::provide_outbox();
     view! {
         <Title formatter=|t: String| if t.is_empty() { "Switchboard".to_string() } else { format!("{t} · Switchboard") } />
         // Each page is type-erased (`into_any`): the route tree's type stays small, which keeps
@@ -82,6 +87,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/agents") view=|| view! { <AgentsPage /> }.into_any() ssr=SsrMode::Async />
                 <Route path=path!("/agents/:id") view=|| view! { <AgentDetailPage /> }.into_any() ssr=SsrMode::Async />
                 <Route path=path!("/approvals") view=|| view! { <ApprovalsPage /> }.into_any() ssr=SsrMode::Async />
+                <Route path=path!("/clients") view=|| view! { <ClientsListPage /> }.into_any() ssr=SsrMode::Async />
+                <Route path=path!("/clients/:id") view=|| view! { <ClientDetailPage /> }.into_any() ssr=SsrMode::Async />
+                <Route path=path!("/trips/:id") view=|| view! { <TripDetailPage /> }.into_any() ssr=SsrMode::Async />
                 <Route path=path!("/follow-ups") view=|| view! { <FollowUpsListPage /> }.into_any() ssr=SsrMode::Async />
             </Routes>
         </Router>

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 pub mod agents;
+pub mod clients;
 pub mod operations;
 
 use crate::model::{CampaignDetail, CampaignsOverview, Contact, CurrentUser};
@@ -64,6 +65,10 @@ pub mod ssr {
             }
             DataError::Forbidden(msg) => {
                 set_status(axum::http::StatusCode::FORBIDDEN);
+                ServerFnError::new(msg)
+            }
+            DataError::Gone(msg) => {
+                set_status(axum::http::StatusCode::GONE);
                 ServerFnError::new(msg)
             }
             DataError::Conflict { message, .. } => {

@@ -36,6 +36,7 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                         </A>
                         <MainNav />
                         <ConnectionPill />
+                        <crate::edits::PendingEdits />
                         <ActiveUsers />
                     </div>
                     <Suspense fallback=|| view! { <span class="text-sm text-slate-500">"…"</span> }>

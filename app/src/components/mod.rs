@@ -4,6 +4,7 @@ pub mod agent_badges;
 pub mod badges;
 pub mod chart;
 pub mod cursors;
+pub mod editing;
 pub mod feed;
 pub mod format;
 pub mod health_indicator;

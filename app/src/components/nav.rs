@@ -16,6 +16,7 @@ pub fn MainNav() -> impl IntoView {
         <nav aria-label="Main" class="flex flex-wrap items-center gap-x-4 gap-y-1">
             <A href="/" exact=true attr:class=LINK>"Campaigns"</A>
             <A href="/contacts" attr:class=LINK>"Contacts"</A>
+            <A href="/clients" attr:class=LINK>"Clients"</A>
             <A href="/agents" attr:class=LINK>"Agents"</A>
             <A href="/approvals" attr:class=LINK>
                 "Approvals"

@@ -85,6 +85,7 @@ mod tests {
             new: None,
             old: None,
             commit_timestamp: chrono::Utc::now(),
+            actor: None,
             cursor: Cursor::after_commit(seq),
         }
     }

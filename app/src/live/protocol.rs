@@ -10,7 +10,7 @@ use super::status::ConnState;
 use crate::cursor::Cursor;
 
 /// Tables every live view of the dashboard follows (one stream per browser carries them all).
-pub const TABLES: [&str; 8] = [
+pub const TABLES: [&str; 11] = [
     "campaigns",
     "calls",
     "contacts",
@@ -19,6 +19,9 @@ pub const TABLES: [&str; 8] = [
     "drafts",
     "follow_ups",
     "agent_activity",
+    "clients",
+    "trips",
+    "record_history",
 ];
 
 /// The `sub=` query string for [`TABLES`].
@@ -49,6 +52,9 @@ pub struct Change {
     pub old: Option<Row>,
     pub commit_timestamp: DateTime<Utc>,
     pub cursor: Cursor,
+    /// Who made the change (a user's name, `simulator`, `sql`), when the log recorded it.
+    #[serde(default)]
+    pub actor: Option<String>,
 }
 
 impl Change {
@@ -85,6 +91,8 @@ impl<'de> Deserialize<'de> for Change {
             old: Option<Box<RawValue>>,
             commit_timestamp: DateTime<Utc>,
             cursor: Cursor,
+            #[serde(default)]
+            actor: Option<String>,
         }
         let w = Wire::deserialize(d)?;
         let row = |raw: Option<Box<RawValue>>| raw.and_then(|r| Row::parse(&w.table, &r));
@@ -95,6 +103,7 @@ impl<'de> Deserialize<'de> for Change {
             op: w.op,
             commit_timestamp: w.commit_timestamp,
             cursor: w.cursor,
+            actor: w.actor,
         })
     }
 }
@@ -224,7 +233,7 @@ mod tests {
         assert_eq!(
             subscription_query(),
             "sub=campaigns&sub=calls&sub=contacts&sub=agents&sub=agent_tasks&sub=drafts\
-             &sub=follow_ups&sub=agent_activity"
+             &sub=follow_ups&sub=agent_activity&sub=clients&sub=trips&sub=record_history"
         );
     }
 }

@@ -49,6 +49,13 @@ pub struct CampaignRow {
     pub bid_cents: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Bumped by every write (absent from rows captured before versions existed).
+    #[serde(default)]
+    pub version: i64,
+    #[serde(default)]
+    pub updated_by: Option<String>,
+    #[serde(default)]
+    pub mutation_id: Option<Uuid>,
 }
 
 impl CampaignRow {

@@ -120,6 +120,7 @@ pub(crate) mod tests {
             new: row(table, new),
             old: row(table, old),
             commit_timestamp: Utc::now(),
+            actor: None,
             cursor: Cursor::after_commit(seq),
         }
     }

@@ -2,6 +2,7 @@
 //! model, unit-tested natively; the pages render them and `crate::live` feeds them.
 
 pub mod agents;
+pub mod clients;
 pub mod contact_names;
 pub mod counts;
 pub mod detail;

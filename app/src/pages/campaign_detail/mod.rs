@@ -4,6 +4,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use uuid::Uuid;
 
+mod bids;
 mod board;
 mod contacts;
 
@@ -153,6 +154,8 @@ fn Detail(detail: CampaignDetail, page: i64) -> impl IntoView {
                 <LiveFeed items=Memo::new(move |_| data.with(|v| v.feed.items().cloned().collect::<Vec<_>>())) />
             </aside>
         </div>
+
+        <bids::BidPanel campaign=id />
 
         <section class="mt-6" aria-labelledby="contacts-title">
             <h2 id="contacts-title" class="mb-2 text-lg font-semibold">"Contacts"</h2>
