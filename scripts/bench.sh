@@ -6,8 +6,9 @@
 #   STREAMS="1000 9000" RATES=10,100,1000 SECONDS_PER_RUN=10 make bench
 #
 # Then the dashboard in the browser (release WASM, headless Chromium): live badge latency after
-# a psql write, catch-up time after going offline, and the longest main-thread task while 100
-# calls change status 4 times a second; then Lighthouse on the login page, the campaign list
+# a psql write, catch-up time after going offline, the longest main-thread task while 100
+# calls change status 4 times a second, and editing latency (EDIT_SAMPLES edits of a trip in one
+# browser: local apply, own edit confirmed, seen by another browser); then Lighthouse on the login page, the campaign list
 # and a campaign page with the simulator running (scripts/lighthouse.sh: scores and first-load
 # bytes, failing below target). BROWSER_BENCH=off skips both, LIGHTHOUSE=off the second.
 #
@@ -90,7 +91,7 @@ if [ "${BROWSER_BENCH:-on}" != off ]; then
   echo
   echo "dashboard in the browser (release build):"
   cargo leptos build --release --precompress >/dev/null
-  E2E_PROFILE=release TEST_DATABASE_URL="$DATABASE_URL" scripts/e2e.sh --grep "latency|Offline|longest main-thread" \
+  EDIT_SAMPLES=${EDIT_SAMPLES:-60} E2E_PROFILE=release TEST_DATABASE_URL="$DATABASE_URL" scripts/e2e.sh --grep "latency|Offline|longest main-thread" \
     | grep -E "latency|back online|long tasks|passed|failed"
   if [ "${LIGHTHOUSE:-on}" != off ]; then
     echo

@@ -145,3 +145,74 @@ test('a bid change in one browser appears in the other with who set it', async (
   expect(psql(`SELECT bid_cents FROM campaigns WHERE name = 'Holiday Preview'`)).toBe(String(before + 5));
   for (const p of [ada, bob]) await p.context().close();
 });
+
+/** p50 / p95 / max of a list of milliseconds, for the log line `make bench` keeps. */
+function spread(ms: number[]): string {
+  const s = [...ms].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)].toFixed(1);
+  return `p50 ${at(0.5)} / p95 ${at(0.95)} / max ${s[s.length - 1].toFixed(1)}`;
+}
+
+test('editing latency: an edit shows at once, is confirmed and reaches another browser, and the timings are recorded', async ({ browser }) => {
+  const samples = Number(process.env.EDIT_SAMPLES ?? 10);
+  const id = newTrip('Latency');
+  const ada = await browserOf(browser, 'organizer@acme.example');
+  const bob = await browserOf(browser, 'admin@acme.example');
+  await openTrip(ada, id);
+  await openTrip(bob, id);
+  const apply: number[] = [];
+  const confirm: number[] = [];
+  const seen: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const value = `Porto ${i}`;
+    // Bob's page notes (on the machine's clock) when his field first shows Ada's value; it
+    // looks every 4 ms, so a figure is at most that late.
+    await bob.evaluate((value) => {
+      const el = document.querySelector('[data-field="destination"] input') as HTMLInputElement;
+      const deadline = performance.now() + 10_000;
+      (window as any).seen = new Promise<number>((resolve, reject) => {
+        const look = () => {
+          if (el.value === value) resolve(performance.timeOrigin + performance.now());
+          else if (performance.now() > deadline) reject(new Error(`never saw ${value}`));
+          else setTimeout(look, 4);
+        };
+        look();
+      });
+    }, value);
+    // Ada types the value and leaves the field (the change event saves it); her page times
+    // the field showing it marked pending (local apply) and the mark going (confirmed).
+    const ada_ = await ada.evaluate((value) => new Promise<{ t0: number; apply: number; confirm: number }>((resolve, reject) => {
+      const wrap = document.querySelector('[data-field="destination"]')!;
+      const el = wrap.querySelector('input') as HTMLInputElement;
+      let applied = -1;
+      const t0 = performance.now();
+      const watch = new MutationObserver(() => {
+        const now = performance.now();
+        const pending = wrap.getAttribute('data-pending');
+        if (applied < 0 && pending === 'true' && el.value === value) applied = now - t0;
+        if (applied >= 0 && pending === 'false') {
+          watch.disconnect();
+          resolve({ t0: performance.timeOrigin + t0, apply: applied, confirm: now - t0 });
+        }
+      });
+      watch.observe(wrap, { attributes: true, attributeFilter: ['data-pending'] });
+      setTimeout(() => { watch.disconnect(); reject(new Error(`${value} not confirmed in 10 s`)); }, 10_000);
+      el.focus();
+      el.value = value;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+      el.blur();
+    }), value);
+    const bobAt = await bob.evaluate(() => (window as any).seen as Promise<number>);
+    apply.push(ada_.apply);
+    confirm.push(ada_.confirm);
+    seen.push(bobAt - ada_.t0);
+  }
+  const last = `Porto ${samples - 1}`;
+  expect(psql(`SELECT destination || '|' || version FROM trips WHERE id = '${id}'`)).toBe(`${last}|${samples + 1}`);
+  await expect(input(ada, 'destination')).toHaveValue(last);
+  await expect(input(bob, 'destination')).toHaveValue(last);
+  console.log(`editing latency (${samples} edits of one trip field), ms: local apply ${spread(apply)}; ` +
+    `own edit confirmed ${spread(confirm)}; another browser sees it ${spread(seen)}`);
+  for (const p of [ada, bob]) await p.context().close();
+});
