@@ -3,7 +3,7 @@
 # seeded database on the test cluster (fsync off: this measures the server, not the disk),
 # and the `loadgen` client holding N SSE streams while writers commit M changes/s.
 #
-#   STREAMS="1000 9000" RATES=10,100,1000 SECONDS_PER_RUN=10 make bench
+#   STREAMS="1000 5000 9000" RATES=10,100,1000 SECONDS_PER_RUN=10 make bench
 #
 # Then the dashboard in the browser (release WASM, headless Chromium): live badge latency after
 # a psql write, catch-up time after going offline, the longest main-thread task while 100
@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-streams=${STREAMS:-"1000 9000"}
+streams=${STREAMS:-"1000 5000 9000"}
 rates=${RATES:-10,100,1000}
 seconds=${SECONDS_PER_RUN:-10}
 port=${BENCH_PORT:-3900}

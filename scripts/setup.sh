@@ -18,6 +18,11 @@ apt_install() {
 
 command -v cargo >/dev/null || { log "Rust is missing: install it with rustup (https://rustup.rs)"; exit 1; }
 
+# The server links jemalloc, built from its C sources: a C compiler and make.
+if ! command -v cc >/dev/null || ! command -v make >/dev/null; then
+  apt_install build-essential
+fi
+
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   log "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown

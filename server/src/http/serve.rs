@@ -14,8 +14,8 @@ use axum::http::{header, HeaderValue, Request};
 use axum::response::IntoResponse;
 use axum::Router;
 use hyper::body::Incoming;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto::Builder;
+use hyper::server::conn::http1::Builder;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
@@ -43,10 +43,11 @@ pub async fn serve(
     // HTTP/1 only: browsers speak HTTP/2 only over TLS, which a proxy in front terminates.
     // Guessing the version would first wait for the client's first bytes with no timeout;
     // this way the header-read timeout runs from the moment a connection is accepted, so even
-    // a connection that never sends a byte is closed.
-    let mut builder = Builder::new(TokioExecutor::new()).http1_only();
+    // a connection that never sends a byte is closed. hyper's own HTTP/1 connection, not
+    // hyper-util's either-version one: every open connection is a task holding that future,
+    // and the HTTP/2 state the other carries would be paid by every idle event stream.
+    let mut builder = Builder::new();
     builder
-        .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout);
     let builder = Arc::new(builder);
@@ -81,9 +82,7 @@ pub async fn serve(
                 req.extensions_mut().insert(ConnectInfo(peer));
                 req
             });
-        let conn = builder
-            .serve_connection(io, TowerToHyperService::new(service))
-            .into_owned();
+        let conn = builder.serve_connection(io, TowerToHyperService::new(service));
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
             if let Err(e) = conn.await {
@@ -101,7 +100,7 @@ pub async fn serve(
 
 /// Past the connection cap: answer 429 and close, rather than leave the client hanging.
 async fn refuse(
-    builder: Arc<Builder<TokioExecutor>>,
+    builder: Arc<Builder>,
     io: TokioIo<tokio::net::TcpStream>,
     cap: usize,
     secure_cookies: bool,

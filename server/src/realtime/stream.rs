@@ -269,12 +269,14 @@ fn session(
         yield Ok(welcome_frame(owner.user, org));
         // A connection id for presence reports (`ready` carries it); presence ends when the
         // stream does.
-        let mut eph = ephemeral.presence.attach(&pool, org, owner.user, &ephemeral.name).await;
+        // The rare awaits (attach, log head, replay) are boxed: a stream's future is as big as
+        // its largest await, and idle streams, thousands of them, wait in the small one.
+        let mut eph = Box::pin(ephemeral.presence.attach(&pool, org, owner.user, &ephemeral.name)).await;
 
         // Where to begin: after the client's cursor (replayed), or now.
         let begin = match start {
             Some(c) => c,
-            None => match current(&pool).await {
+            None => match Box::pin(current(&pool)).await {
                 Ok(head) => head,
                 Err(e) => { tracing::warn!(error = %e, "stream cannot read the log head"); return; }
             },
@@ -302,10 +304,10 @@ fn session(
                 let before = out.delivered;
                 let step = if pages >= rt.config.max_replay_pages {
                     // Too long a replay to hold a reader for: reload instead.
-                    current(&pool).await.map(|head| reset(&rt, &mut out, head))
+                    Box::pin(current(&pool)).await.map(|head| reset(&rt, &mut out, head))
                 } else {
                     pages += 1;
-                    replay_page(&rt, &pool, &mut out, &tables).await
+                    Box::pin(replay_page(&rt, &pool, &mut out, &tables)).await
                 };
                 rt.stats.delivered(&counters, out.delivered - before);
                 match step {
