@@ -49,5 +49,19 @@ for (const viewport of VIEWPORTS) {
       await expect(page.getByTestId('active-calls-list').locator('.call-card').first()).toBeVisible();
       expect(await seriousViolations(page)).toEqual([]);
     });
+
+    test('axe finds nothing serious on the clients list and an editable trip', async ({ page }) => {
+      await signIn(page, 'organizer@acme.example');
+      await page.goto('/clients');
+      await hydrated(page);
+      await expect(page.getByRole('link', { name: 'Amelia Hart' })).toBeVisible();
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.getByRole('link', { name: 'Amelia Hart' }).click();
+      await expect(page.getByTestId('trip-list')).toBeVisible();
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.getByTestId('trip-list').getByRole('link').first().click();
+      await expect(page.locator('[data-field="budget_cents"] input')).toBeVisible();
+      expect(await seriousViolations(page)).toEqual([]);
+    });
   });
 }

@@ -57,6 +57,7 @@ test('two browsers edit different fields of one trip and both end with both edit
   await openTrip(olga, id);
   await expect(olga.locator('[data-field="notes"] [data-testid="value"]')).toHaveText('Window seats, please');
   await expect(input(olga, 'notes')).toHaveCount(0);
+  await expect(olga.getByTestId('delete-record')).toHaveCount(0);
   for (const p of [ada, bob, olga]) await p.context().close();
 });
 
@@ -143,6 +144,30 @@ test('a bid change in one browser appears in the other with who set it', async (
   await expect(bob.getByTestId('bid-set-by')).toContainText('Acme Organizer');
   await expect(bob.getByTestId('bid-history').locator('li').first()).toContainText(after);
   expect(psql(`SELECT bid_cents FROM campaigns WHERE name = 'Holiday Preview'`)).toBe(String(before + 5));
+  for (const p of [ada, bob]) await p.context().close();
+});
+
+test('deleting a trip asks first, leaves for its client, and another browser on it sees it deleted', async ({ browser }) => {
+  const id = newTrip('To delete');
+  const ada = await browserOf(browser, 'organizer@acme.example');
+  const bob = await browserOf(browser, 'admin@acme.example');
+  await openTrip(ada, id);
+  await openTrip(bob, id);
+  const panel = ada.getByTestId('delete-record');
+  await panel.getByRole('button', { name: 'Delete this trip…' }).click();
+  // Asking first: focus on Cancel, and Escape takes the question back.
+  await expect(panel.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await ada.keyboard.press('Escape');
+  await expect(panel.getByRole('button', { name: 'Delete trip' })).toHaveCount(0);
+  expect(psql(`SELECT count(*) FROM trips WHERE id = '${id}'`)).toBe('1');
+  await panel.getByRole('button', { name: 'Delete this trip…' }).click();
+  await panel.getByRole('button', { name: 'Delete trip' }).click();
+  await expect(ada).toHaveURL(/\/clients\/[0-9a-f-]+$/);
+  await expect(ada.getByTestId('trip-list')).not.toContainText('To delete');
+  expect(psql(`SELECT count(*) FROM trips WHERE id = '${id}'`)).toBe('0');
+  // Bob, still on the trip, is told; its inputs can no longer save and the button is gone.
+  await expect(bob.getByText('This trip was deleted')).toBeVisible({ timeout: 10_000 });
+  await expect(bob.getByTestId('delete-record')).toHaveCount(0);
   for (const p of [ada, bob]) await p.context().close();
 });
 

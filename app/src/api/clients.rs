@@ -148,3 +148,21 @@ pub async fn create_trip(new: NewTrip) -> Result<Trip, ServerFnError> {
         .await
         .map_err(ssr::user_error)
 }
+
+/// Delete a client (and their trips) or a trip. Organizers and admins; `kind` is `client` or
+/// `trip`.
+#[server(prefix = "/sf", endpoint = "delete_record")]
+pub async fn delete_record(kind: String, id: Uuid) -> Result<(), ServerFnError> {
+    use super::ssr;
+    use crate::data::{clients, trips};
+    let user = ssr::current_user().await?;
+    let pool = ssr::pool()?;
+    match kind.as_str() {
+        "client" => clients::delete(&pool, &user, id).await,
+        "trip" => trips::delete(&pool, &user, id).await,
+        _ => Err(crate::data::DataError::Invalid(
+            "Only clients and trips can be deleted here.".into(),
+        )),
+    }
+    .map_err(ssr::user_error)
+}

@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
+use super::delete::DeleteRecord;
 use super::RecordHeading;
 use crate::api::clients::{create_trip, load_client};
 use crate::components::cursors::LiveCursors;
@@ -102,6 +103,9 @@ fn ClientDetail(page: ClientPage) -> impl IntoView {
                     </ul>
                 </Show>
             </section>
+            <Show when=move || can_edit && !deleted()>
+                <DeleteRecord kind="client" id warning="Their trips go with them; the history stays." then="/clients".to_owned() />
+            </Show>
         </LiveCursors>
         <EditNotices editor />
     }

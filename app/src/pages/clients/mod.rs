@@ -2,6 +2,7 @@
 //! clients here and edit them (and their trips) on their pages.
 
 pub mod client_detail;
+mod delete;
 pub mod trip_detail;
 
 use leptos::prelude::*;

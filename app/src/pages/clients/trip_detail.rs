@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
+use super::delete::DeleteRecord;
 use super::RecordHeading;
 use crate::api::clients::load_trip;
 use crate::components::cursors::LiveCursors;
@@ -89,6 +90,9 @@ fn TripDetail(page: TripPage) -> impl IntoView {
                 </section>
                 <HistoryPanel what=&TRIP entries=history />
             </div>
+            <Show when=move || can_edit && !data.with(|v| v.deleted)>
+                <DeleteRecord kind="trip" id warning="Its history stays." then=format!("/clients/{client_id}") />
+            </Show>
         </LiveCursors>
         <EditNotices editor />
     }

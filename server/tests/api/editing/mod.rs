@@ -7,6 +7,7 @@ mod history;
 mod idempotency;
 mod permissions;
 mod records;
+mod server_functions;
 mod validation;
 
 use reqwest::{Client, Method, StatusCode};
