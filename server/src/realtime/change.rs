@@ -1,14 +1,20 @@
 //! One captured change, serialized once when it is read and shared by every subscriber.
 
+use std::sync::OnceLock;
+
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use app::cursor::Cursor;
 
 pub type Row = Map<String, Value>;
+
+/// A row image as the log holds it: the JSON text `to_json` wrote, passed on untouched.
+pub type RawRow = Box<RawValue>;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
@@ -42,10 +48,13 @@ pub struct Change {
     pub organization_id: Uuid,
     pub table: String,
     pub op: Op,
-    /// The row after the change (`None` on DELETE).
-    pub new: Option<Row>,
-    /// The row before the change (`None` on INSERT).
-    pub old: Option<Row>,
+    /// The row after the change (`None` on DELETE), as JSON text.
+    new: Option<RawRow>,
+    /// The row before the change (`None` on INSERT), as JSON text.
+    old: Option<RawRow>,
+    /// Both rows parsed, the first time a column filter asks (most changes are only ever
+    /// forwarded, so most are never parsed).
+    parsed: OnceLock<(Option<Row>, Option<Row>)>,
     pub committed_at: DateTime<Utc>,
     /// Who made it: a user's name, a worker's (`simulator`), or `sql` for a write made
     /// outside the app; `None` for changes captured before actors were recorded.
@@ -62,8 +71,8 @@ struct Payload<'a> {
     table: &'a str,
     #[serde(rename = "eventType")]
     event_type: &'static str,
-    new: Option<&'a Row>,
-    old: Option<&'a Row>,
+    new: Option<&'a RawValue>,
+    old: Option<&'a RawValue>,
     commit_timestamp: DateTime<Utc>,
     cursor: Cursor,
     actor: Option<&'a str>,
@@ -77,17 +86,20 @@ impl Change {
         schema: &str,
         table: String,
         op: Op,
-        new: Option<Row>,
-        old: Option<Row>,
+        new: Option<RawRow>,
+        old: Option<RawRow>,
         committed_at: DateTime<Utc>,
         actor: Option<String>,
     ) -> Self {
+        // An SSE `data:` line cannot hold a line break; `to_json` never writes one outside
+        // a string, but a `json` column keeps its value's own layout.
+        let (new, old) = (new.map(one_line), old.map(one_line));
         let payload = serde_json::to_vec(&Payload {
             schema,
             table: &table,
             event_type: op.as_str(),
-            new: new.as_ref(),
-            old: old.as_ref(),
+            new: new.as_deref(),
+            old: old.as_deref(),
             commit_timestamp: committed_at,
             cursor,
             actor: actor.as_deref(),
@@ -101,12 +113,44 @@ impl Change {
             op,
             new,
             old,
+            parsed: OnceLock::new(),
             committed_at,
             actor,
             payload: Bytes::from(payload),
             frame,
         }
     }
+}
+
+impl Change {
+    /// The row after the change, parsed (`None` on DELETE, or if it is not a JSON object).
+    pub fn new_row(&self) -> Option<&Row> {
+        self.rows().0.as_ref()
+    }
+
+    /// The row before the change, parsed (`None` on INSERT).
+    pub fn old_row(&self) -> Option<&Row> {
+        self.rows().1.as_ref()
+    }
+
+    fn rows(&self) -> &(Option<Row>, Option<Row>) {
+        self.parsed.get_or_init(|| {
+            let parse = |raw: &Option<RawRow>| {
+                raw.as_deref()
+                    .and_then(|r| serde_json::from_str::<Row>(r.get()).ok())
+            };
+            (parse(&self.new), parse(&self.old))
+        })
+    }
+}
+
+fn one_line(raw: RawRow) -> RawRow {
+    if !raw.get().contains(['\n', '\r']) {
+        return raw;
+    }
+    serde_json::from_str::<Value>(raw.get())
+        .and_then(|v| serde_json::value::to_raw_value(&v))
+        .unwrap_or(raw)
 }
 
 /// An SSE event: `event:`, optional `id:`, one `data:` line (JSON never contains a newline).
@@ -136,15 +180,14 @@ mod tests {
 
     #[test]
     fn a_change_is_one_sse_frame_with_its_cursor_as_id() {
-        let mut row = Row::new();
-        row.insert("status".into(), Value::String("RINGING".into()));
+        let row = serde_json::value::to_raw_value(&serde_json::json!({"status": "RINGING"}));
         let c = Change::new(
             Cursor::at(7, 42),
             Uuid::nil(),
             "public",
             "calls".into(),
             Op::Update,
-            Some(row),
+            Some(row.unwrap()),
             None,
             DateTime::from_timestamp(0, 0).unwrap(),
             Some("Ada".into()),
@@ -164,5 +207,26 @@ mod tests {
         assert_eq!(payload["cursor"], "7.42");
         assert_eq!(payload["commit_timestamp"], "1970-01-01T00:00:00Z");
         assert_eq!(payload["actor"], "Ada");
+        assert_eq!(c.new_row().unwrap()["status"], "RINGING");
+        assert!(c.old_row().is_none());
+    }
+
+    #[test]
+    fn a_row_laid_out_on_several_lines_still_makes_a_one_line_frame() {
+        let raw = RawValue::from_string("{\"notes\": {\n  \"a\": \"x\\ny\"\n}}".into()).unwrap();
+        let c = Change::new(
+            Cursor::at(1, 1),
+            Uuid::nil(),
+            "public",
+            "trips".into(),
+            Op::Insert,
+            Some(raw),
+            None,
+            DateTime::from_timestamp(0, 0).unwrap(),
+            None,
+        );
+        let frame = std::str::from_utf8(&c.frame).unwrap();
+        assert_eq!(frame.matches('\n').count(), 4, "{frame}");
+        assert_eq!(c.new_row().unwrap()["notes"]["a"], "x\ny");
     }
 }

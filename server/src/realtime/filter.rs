@@ -252,11 +252,11 @@ impl Subscription {
         let Some(filter) = &self.filter else {
             return true;
         };
-        let hit = |row: &Option<Row>| row.as_ref().is_some_and(|r| filter.matches(r));
+        let hit = |row: Option<&Row>| row.is_some_and(|r| filter.matches(r));
         match change.op {
-            Op::Insert => hit(&change.new),
-            Op::Delete => hit(&change.old),
-            Op::Update => hit(&change.new) || hit(&change.old),
+            Op::Insert => hit(change.new_row()),
+            Op::Delete => hit(change.old_row()),
+            Op::Update => hit(change.new_row()) || hit(change.old_row()),
         }
     }
 }
@@ -319,7 +319,7 @@ mod tests {
     }
 
     fn change(op: Op, new: Option<Value>, old: Option<Value>) -> Change {
-        let row = |v: Value| v.as_object().cloned().unwrap();
+        let row = |v: Value| serde_json::value::to_raw_value(&v).unwrap();
         Change::new(
             Cursor::at(1, 1),
             Uuid::nil(),

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use app::cursor::Cursor;
 
-use super::change::{Change, Op, Row};
+use super::change::{Change, Op, RawRow};
 
 /// What to read: all changes (the tailer) or one organization's, optionally only some tables.
 #[derive(Clone, Copy, Debug, Default)]
@@ -58,8 +58,8 @@ type PageRow = (
     Option<String>,
     Option<String>,
     Option<String>,
-    Option<Json<Row>>,
-    Option<Json<Row>>,
+    Option<Json<RawRow>>,
+    Option<Json<RawRow>>,
     Option<DateTime<Utc>>,
     Option<String>,
 );

@@ -33,7 +33,13 @@ pub async fn run(rt: Realtime, app_pool: PgPool, cancel: CancellationToken) {
     let pool = PgPoolOptions::new()
         .max_connections(TAILER_CONNECTIONS)
         .acquire_timeout(Duration::from_secs(5))
-        .connect_lazy_with((*app_pool.connect_options()).clone());
+        // Its read runs hundreds of times a second with new parameters each time: planned
+        // once (the plan does not depend on them), not on every read.
+        .connect_lazy_with(
+            (*app_pool.connect_options())
+                .clone()
+                .options([("plan_cache_mode", "force_generic_plan")]),
+        );
     // Start at the head: history is replayed by each stream from its own cursor.
     let mut cursor = loop {
         match current(&pool).await {

@@ -36,5 +36,5 @@ async fn a_reader_behind_the_retention_window_learns_where_the_kept_log_starts_a
     };
     assert_eq!(end, head);
     assert_eq!(changes.len(), 1, "{changes:?}");
-    assert_eq!(changes[0].new.as_ref().unwrap()["status"], "RINGING");
+    assert_eq!(changes[0].new_row().unwrap()["status"], "RINGING");
 }

@@ -85,7 +85,7 @@ async fn a_load_during_concurrent_writes_contains_exactly_the_commits_up_to_its_
                 // Only this test's calls (the timeout sweeper may be ending seeded ones).
                 log.extend(changes.into_iter().filter(|c| {
                     c.table == "calls"
-                        && c.new.as_ref().is_some_and(|r| {
+                        && c.new_row().is_some_and(|r| {
                             calls.iter().any(|id| r["id"] == id.to_string().as_str())
                         })
                 }));
@@ -99,7 +99,7 @@ async fn a_load_during_concurrent_writes_contains_exactly_the_commits_up_to_its_
     for (at, seen) in &loads {
         let mut state = initial.clone();
         for change in log.iter().filter(|c| c.cursor <= *at) {
-            let row = change.new.as_ref().unwrap();
+            let row = change.new_row().unwrap();
             let id: Uuid = row["id"].as_str().unwrap().parse().unwrap();
             let reason = row["failure_reason"].as_str().map(str::to_owned);
             state.insert(id, reason);
