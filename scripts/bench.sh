@@ -12,6 +12,8 @@
 # and a campaign page with the simulator running (scripts/lighthouse.sh: scores and first-load
 # bytes, failing below target). BROWSER_BENCH=off skips both, LIGHTHOUSE=off the second.
 #
+# Then the capacity: streams per instance before the p99 passes 100 ms at 10 changes/s
+# (CAPACITY_STREAMS="2000 4000 ..."; CAPACITY_BENCH=off skips it).
 # And the commit throughput of captured writes with pgbench (scripts/bench-writes.sh: capture
 # on / off / the old commit-lock design, 1, 8 and 32 writers, fsync on). WRITE_BENCH=off skips it.
 set -euo pipefail
@@ -61,6 +63,24 @@ for n in $streams; do
     --server-pid "$pid" --streams "$n" --rates "$rates" --seconds "$seconds" --saturate
   sleep 2
 done
+
+if [ "${CAPACITY_BENCH:-on}" != off ]; then
+  # Streams per instance before the p99 passes 100 ms at 10 changes/s: the largest N tried
+  # that stayed under it.
+  echo
+  echo "capacity: streams per instance at 10 changes/s until p99 > 100 ms"
+  best=0
+  for n in ${CAPACITY_STREAMS:-"2000 4000 6000 8000 10000 12000"}; do
+    row=$(target/release/loadgen --url "http://127.0.0.1:$port" --database-url "$server_url/$db" \
+      --server-pid "$pid" --streams "$n" --rates 10 --seconds "$seconds" | grep "^| $n |" || true)
+    [ -n "$row" ] || { echo "capacity: $n streams could not be measured"; break; }
+    echo "$row"
+    p99=$(echo "$row" | awk -F'|' '{gsub(/ /, "", $8); print $8}')
+    sleep 2
+    if awk -v p="$p99" 'BEGIN { exit !(p < 100) }'; then best=$n; else break; fi
+  done
+  echo "capacity: $best streams with p99 under 100 ms at 10 changes/s"
+fi
 
 if [ "${PRESENCE_BENCH:-on}" != off ]; then
   # A second instance on the same database, for the cross-instance figures.
