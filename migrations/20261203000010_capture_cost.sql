@@ -119,8 +119,9 @@ BEGIN
     SELECT ins.seq, ins.txid, ins.committed_at FROM ins ORDER BY ins.seq;
     GET DIAGNOSTICS n = ROW_COUNT;
     IF n > 0 THEN
-        -- One wake-up per batch for every instance's tailer.
-        PERFORM pg_notify('realtime_changes', '');
+        -- One wake-up per batch for every instance's tailer, with the head it reached: a
+        -- tailer that already has it (handed over by its own sequencer) reads nothing.
+        PERFORM pg_notify('realtime_changes', realtime.current_seq()::text);
     END IF;
 END
 $$;
@@ -140,3 +141,35 @@ BEGIN
 END
 $$;
 ALTER FUNCTION realtime.current_seq() RESET ALL;
+
+-- The sequencer loop's call: a batch, and the changes it numbered in commit order — at most
+-- max_rows + 1 of them, so a caller seeing more than max_rows knows it has not got them all
+-- — so the instance that ran it publishes them without reading them back. No rows when
+-- another sequencer holds the lock or nothing was numbered.
+CREATE FUNCTION realtime.sequence_changes(max_rows integer)
+RETURNS TABLE (seq bigint, id bigint, organization_id uuid, table_schema text, table_name text,
+               op text, new_row json, old_row json, committed_at timestamptz, actor text)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off AS $$
+BEGIN
+    IF NOT pg_try_advisory_xact_lock(8315169437162210304) THEN
+        RETURN;
+    END IF;
+    RETURN QUERY
+    WITH b AS MATERIALIZED (SELECT * FROM realtime.sequence_batch())
+    SELECT b.seq, ch.id, ch.organization_id, ch.table_schema, ch.table_name, ch.op,
+           ch.new_row, ch.old_row, b.committed_at, ch.actor
+    FROM b CROSS JOIN LATERAL (
+        SELECT * FROM realtime.changes c WHERE c.txid = b.txid
+        ORDER BY c.txid, c.id LIMIT max_rows + 1) ch
+    ORDER BY b.seq, ch.id
+    LIMIT max_rows + 1;
+END
+$$;
+REVOKE ALL ON FUNCTION realtime.sequence_changes(integer) FROM PUBLIC;
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'switchboard_app') THEN
+        GRANT EXECUTE ON FUNCTION realtime.sequence_changes(integer) TO switchboard_app;
+    END IF;
+END
+$$;

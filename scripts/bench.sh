@@ -70,7 +70,7 @@ if [ "${CAPACITY_BENCH:-on}" != off ]; then
   echo
   echo "capacity: streams per instance at 10 changes/s until p99 > 100 ms"
   best=0
-  for n in ${CAPACITY_STREAMS:-"2000 4000 6000 8000 10000 12000"}; do
+  for n in ${CAPACITY_STREAMS:-2000 4000 6000 8000 10000 12000}; do
     row=$(target/release/loadgen --url "http://127.0.0.1:$port" --database-url "$server_url/$db" \
       --server-pid "$pid" --streams "$n" --rates 10 --seconds "$seconds" | grep "^| $n |" || true)
     [ -n "$row" ] || { echo "capacity: $n streams could not be measured"; break; }

@@ -143,14 +143,17 @@ impl Application {
             cancel.clone(),
         ));
         let rt = self.state.realtime.clone();
+        let (handoff, intake) = realtime::handoff::channel();
         background.spawn(realtime::tail::run(
             rt.clone(),
             self.state.pool.clone(),
+            intake,
             cancel.clone(),
         ));
         background.spawn(realtime::sequencer::run(
             rt.clone(),
             self.state.pool.clone(),
+            handoff,
             cancel.clone(),
         ));
         background.spawn(realtime::retention::run(

@@ -126,15 +126,35 @@ pub async fn read_page(
 
 fn change_of(row: PageRow) -> Option<Change> {
     let (_, _, _, _, seq, id, org, schema, table, op, new, old, at, actor) = row;
+    change_from((seq?, id?, org?, schema?, table?, op?, new, old, at?, actor))
+}
+
+/// A change row as `realtime.sequence_changes` returns it: seq, id, organization, schema,
+/// table, op, new row, old row, commit time, actor.
+pub type ChangeRow = (
+    i64,
+    i64,
+    Uuid,
+    String,
+    String,
+    String,
+    Option<Json<RawRow>>,
+    Option<Json<RawRow>>,
+    DateTime<Utc>,
+    Option<String>,
+);
+
+pub fn change_from(row: ChangeRow) -> Option<Change> {
+    let (seq, id, org, schema, table, op, new, old, at, actor) = row;
     Some(Change::new(
-        Cursor::at(seq?, id?),
-        org?,
-        &schema?,
-        table?,
-        Op::parse(&op?)?,
+        Cursor::at(seq, id),
+        org,
+        &schema,
+        table,
+        Op::parse(&op)?,
         new.map(|j| j.0),
         old.map(|j| j.0),
-        at?,
+        at,
         actor,
     ))
 }

@@ -15,6 +15,7 @@
 pub mod change;
 pub mod connections;
 pub mod filter;
+pub mod handoff;
 pub mod hub;
 pub mod log;
 pub mod params;

@@ -21,6 +21,8 @@ pub struct Stats {
     /// Commit → publish delay of the latest published change, in microseconds.
     pub publish_delay_us: AtomicU64,
     pub published: AtomicU64,
+    /// Of those, changes the sequencer handed over without a read of the log.
+    pub handed_over: AtomicU64,
     pub deliveries: AtomicU64,
     pub replays: AtomicU64,
     pub resets: AtomicU64,
@@ -138,6 +140,7 @@ impl Stats {
             tailer_lag_commits: (head - tailer).max(0),
             publish_delay_ms: self.publish_delay_us.load(Relaxed) as f64 / 1000.0,
             events_published: self.published.load(Relaxed),
+            events_handed_over: self.handed_over.load(Relaxed),
             deliveries: self.deliveries.load(Relaxed),
             deliveries_per_second: self.rate.lock().expect("stats lock").per_second,
             replays: self.replays.load(Relaxed),
@@ -160,6 +163,9 @@ pub struct StatsSnapshot {
     /// Commit → publish delay of the latest change.
     pub publish_delay_ms: f64,
     pub events_published: u64,
+    /// Of those, changes this instance's sequencer numbered and handed to the tailer at
+    /// once (the rest were read from the log).
+    pub events_handed_over: u64,
     pub deliveries: u64,
     pub deliveries_per_second: f64,
     pub replays: u64,

@@ -2,7 +2,8 @@
 //! publishes every change to the hub. LISTEN/NOTIFY (one notification per sequencer batch)
 //! wakes it; a periodic read catches anything a notification missed (e.g. while the listening
 //! connection was down). It reconnects by itself when the listener is killed or Postgres
-//! restarts.
+//! restarts. Batches this instance's own sequencer numbered arrive ready to publish
+//! ([`super::handoff`]); the log is read for the rest.
 
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
@@ -15,6 +16,8 @@ use tokio_util::sync::CancellationToken;
 
 use app::cursor::Cursor;
 
+use super::change::Change;
+use super::handoff::{Intake, Numbered};
 use super::log::{current, read_page, PageRead, Scope};
 use super::Realtime;
 
@@ -28,8 +31,11 @@ const RETRY_BACKOFF: Duration = Duration::from_millis(500);
 
 /// Connections of the tailer's own pool: it must never wait behind request traffic.
 const TAILER_CONNECTIONS: u32 = 2;
+/// How long a notification waits for the hand-off of a batch this instance is running before
+/// the log is read instead.
+const HANDOFF_WAIT: Duration = Duration::from_millis(20);
 
-pub async fn run(rt: Realtime, app_pool: PgPool, cancel: CancellationToken) {
+pub async fn run(rt: Realtime, app_pool: PgPool, mut intake: Intake, cancel: CancellationToken) {
     let pool = PgPoolOptions::new()
         .max_connections(TAILER_CONNECTIONS)
         .acquire_timeout(Duration::from_secs(5))
@@ -55,29 +61,58 @@ pub async fn run(rt: Realtime, app_pool: PgPool, cancel: CancellationToken) {
     tracing::info!(%cursor, "realtime tailer started");
     let mut listener: Option<PgListener> = None;
     let mut hub_prune = tokio::time::interval(Duration::from_secs(30));
+    // Read the log on this turn (first turn, a notification nothing handed over, the
+    // safety poll, a reconnect).
+    let mut read = true;
+    let mut poll_at = tokio::time::Instant::now();
     loop {
         if listener.is_none() {
             listener = listen(&pool, &rt).await;
+            read = true;
         }
-        if let Err(e) = drain(&rt, &pool, &mut cursor).await {
-            tracing::warn!(error = %e, "tailer read failed; retrying");
+        if read {
+            read = match drain(&rt, &pool, &mut cursor).await {
+                Ok(()) => false,
+                Err(e) => {
+                    tracing::warn!(error = %e, "tailer read failed; retrying");
+                    true
+                }
+            };
+            // The log is read at least this often, whatever arrives meanwhile.
+            poll_at = tokio::time::Instant::now()
+                + if listener.is_some() {
+                    rt.config.safety_poll
+                } else {
+                    DEGRADED_POLL
+                };
         }
-        let wait = if listener.is_some() {
-            rt.config.safety_poll
-        } else {
-            DEGRADED_POLL
-        };
         tokio::select! {
             () = cancel.cancelled() => break,
             _ = hub_prune.tick() => { rt.hub.prune(); rt.permits.prune(); }
-            () = tokio::time::sleep(wait) => {}
+            () = tokio::time::sleep_until(poll_at) => read = true,
+            Some(batch) = intake.rx.recv() => {
+                if batch.follows(cursor) {
+                    cursor = publish_handed_over(&rt, batch);
+                } else {
+                    // Behind it (a batch numbered elsewhere came first) or already past it.
+                    read = batch.last > cursor.seq;
+                }
+            }
             woke = async { listener.as_mut().expect("checked").try_recv().await }, if listener.is_some() => {
                 match woke {
-                    Ok(Some(_)) => {
-                        // Coalesce a burst of notifications into one read.
+                    Ok(Some(n)) => {
+                        // Coalesce a burst of notifications into one read; each carries the
+                        // head its batch reached (an older instance's carries nothing: read).
+                        let head_of = |n: &sqlx::postgres::PgNotification| {
+                            n.payload().parse::<i64>().unwrap_or(i64::MAX)
+                        };
+                        let mut head = head_of(&n);
                         if let Some(l) = listener.as_mut() {
-                            while l.next_buffered().is_some() {}
+                            while let Some(n) = l.next_buffered() {
+                                head = head.max(head_of(&n));
+                            }
                         }
+                        read = !caught_up(&rt, &mut intake, &mut cursor, head).await;
                     }
                     Ok(None) => {
                         // The connection dropped. Notifications sent meanwhile are gone; the
@@ -121,6 +156,25 @@ async fn listen(pool: &PgPool, rt: &Realtime) -> Option<PgListener> {
     }
 }
 
+/// Whether hand-offs bring the tailer to `head`: those already queued, and the one a batch
+/// still running here will send (waited for briefly: its notification may come first).
+async fn caught_up(rt: &Realtime, intake: &mut Intake, cursor: &mut Cursor, head: i64) -> bool {
+    let deadline = tokio::time::Instant::now() + HANDOFF_WAIT;
+    while cursor.seq < head && intake.expected() {
+        let Ok(Some(batch)) = tokio::time::timeout_at(deadline, intake.rx.recv()).await else {
+            return false;
+        };
+        if batch.last <= cursor.seq {
+            continue; // already read from the log
+        }
+        if !batch.follows(*cursor) {
+            return false; // a gap: read the log
+        }
+        *cursor = publish_handed_over(rt, batch);
+    }
+    cursor.seq >= head
+}
+
 /// Publish everything after `cursor`.
 async fn drain(rt: &Realtime, pool: &PgPool, cursor: &mut Cursor) -> Result<(), sqlx::Error> {
     loop {
@@ -139,37 +193,52 @@ async fn drain(rt: &Realtime, pool: &PgPool, cursor: &mut Cursor) -> Result<(), 
                 end,
                 complete,
             } => {
-                let now = Utc::now();
-                let mut per_org: Vec<(uuid::Uuid, u64)> = Vec::new();
-                for change in &changes {
-                    let delay = (now - change.committed_at).num_microseconds().unwrap_or(0);
-                    rt.stats.publish_delay(delay.max(0) as u64);
-                    metrics::histogram!(crate::operations::metrics::PUBLISH_DELAY)
-                        .record(delay.max(0) as f64 / 1e6);
-                    match per_org
-                        .iter_mut()
-                        .find(|(o, _)| *o == change.organization_id)
-                    {
-                        Some((_, n)) => *n += 1,
-                        None => per_org.push((change.organization_id, 1)),
-                    }
-                }
-                for (org, n) in per_org {
-                    rt.stats.org(org).published.fetch_add(n, Relaxed);
-                }
-                rt.stats.published.fetch_add(changes.len() as u64, Relaxed);
-                for change in changes {
-                    rt.hub.publish(Arc::new(change));
-                }
+                publish(rt, changes, end);
                 *cursor = end;
-                rt.stats.tailer_seq.store(end.seq, Relaxed);
-                rt.stats.head_seq.store(end.seq, Relaxed);
                 if complete {
                     return Ok(());
                 }
             }
         }
     }
+}
+
+/// Publish a batch that follows the tailer's cursor; returns the cursor after it.
+fn publish_handed_over(rt: &Realtime, batch: Numbered) -> Cursor {
+    let end = Cursor::after_commit(batch.last);
+    rt.stats
+        .handed_over
+        .fetch_add(batch.changes.len() as u64, Relaxed);
+    publish(rt, batch.changes, end);
+    end
+}
+
+/// Hand changes in commit order to the hub; the tailer then stands at `end`.
+fn publish(rt: &Realtime, changes: Vec<Change>, end: Cursor) {
+    let now = Utc::now();
+    let mut per_org: Vec<(uuid::Uuid, u64)> = Vec::new();
+    for change in &changes {
+        let delay = (now - change.committed_at).num_microseconds().unwrap_or(0);
+        rt.stats.publish_delay(delay.max(0) as u64);
+        metrics::histogram!(crate::operations::metrics::PUBLISH_DELAY)
+            .record(delay.max(0) as f64 / 1e6);
+        match per_org
+            .iter_mut()
+            .find(|(o, _)| *o == change.organization_id)
+        {
+            Some((_, n)) => *n += 1,
+            None => per_org.push((change.organization_id, 1)),
+        }
+    }
+    for (org, n) in per_org {
+        rt.stats.org(org).published.fetch_add(n, Relaxed);
+    }
+    rt.stats.published.fetch_add(changes.len() as u64, Relaxed);
+    for change in changes {
+        rt.hub.publish(Arc::new(change));
+    }
+    rt.stats.tailer_seq.store(end.seq, Relaxed);
+    rt.stats.head_seq.store(end.seq, Relaxed);
 }
 
 /// Sleep; true if cancelled meanwhile.

@@ -327,3 +327,50 @@ async fn a_stream_that_falls_behind_the_hub_is_caught_up_from_the_log() {
         "caught up from the log: {status}"
     );
 }
+
+#[tokio::test]
+async fn batches_are_handed_to_the_tailer_and_one_too_big_to_hand_over_comes_from_the_log() {
+    let app = spawn_seeded().await;
+    let call = insert_call(&app, "acme").await;
+    let token = app.token("operator@acme.example").await;
+    let mut sse = Sse::open(&stream_url(&app, "sub=calls:UPDATE"), &token, None).await;
+    sse.ready().await;
+    // Small commits, one at a time (the first may find the tailer still publishing the seed).
+    for i in 0..5 {
+        app.psql(&format!(
+            "UPDATE calls SET failure_reason = 'small {i}' WHERE id = '{call}'"
+        ));
+        let evs = sse.changes(1, WAIT).await;
+        assert_eq!(evs[0].json()["new"]["failure_reason"], format!("small {i}"));
+    }
+    // More changes in one commit than a hand-off carries (a tailer page).
+    let n = server::realtime::tail::TAIL_PAGE as usize + 200;
+    app.psql(&format!(
+        "BEGIN; {} COMMIT;",
+        (0..n)
+            .map(|i| format!("UPDATE calls SET failure_reason = '{i}' WHERE id = '{call}';"))
+            .collect::<String>()
+    ));
+    let evs = sse.changes(n, WAIT).await;
+    let reasons: Vec<String> = evs
+        .iter()
+        .map(|e| {
+            e.json()["new"]["failure_reason"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    let want: Vec<String> = (0..n).map(|i| i.to_string()).collect();
+    assert_eq!(reasons, want, "every change once, in order");
+    assert!(sse.changes(1, Duration::from_millis(300)).await.is_empty());
+    let admin = app.token("admin@acme.example").await;
+    let (_, status) = app.get_json(&admin, "/api/realtime/status").await;
+    let published = status["events_published"].as_u64().unwrap();
+    let handed = status["events_handed_over"].as_u64().unwrap();
+    assert!(handed >= 1, "the small commit was handed over: {status}");
+    assert!(
+        published >= handed + n as u64,
+        "the big one was read from the log: {status}"
+    );
+}
