@@ -301,24 +301,7 @@ async fn a_stream_that_falls_behind_the_hub_is_caught_up_from_the_log() {
     let token = app.token("operator@acme.example").await;
     let mut sse = Sse::open(&stream_url(&app, "sub=calls:UPDATE"), &token, None).await;
     sse.ready().await;
-    app.psql(&format!(
-        "BEGIN; {} COMMIT;",
-        (0..300)
-            .map(|i| format!("UPDATE calls SET failure_reason = '{i}' WHERE id = '{call}';"))
-            .collect::<String>()
-    ));
-    let evs = sse.changes(300, WAIT).await;
-    let reasons: Vec<String> = evs
-        .iter()
-        .map(|e| {
-            e.json()["new"]["failure_reason"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
-    let want: Vec<String> = (0..300).map(|i| i.to_string()).collect();
-    assert_eq!(reasons, want, "every change once, in order");
+    update_in_one_commit_and_see_each_in_order(&app, &mut sse, call, 300).await;
     assert!(sse.changes(1, Duration::from_millis(300)).await.is_empty());
     let admin = app.token("admin@acme.example").await;
     let (_, status) = app.get_json(&admin, "/api/realtime/status").await;
@@ -345,24 +328,7 @@ async fn batches_are_handed_to_the_tailer_and_one_too_big_to_hand_over_comes_fro
     }
     // More changes in one commit than a hand-off carries (a tailer page).
     let n = server::realtime::tail::TAIL_PAGE as usize + 200;
-    app.psql(&format!(
-        "BEGIN; {} COMMIT;",
-        (0..n)
-            .map(|i| format!("UPDATE calls SET failure_reason = '{i}' WHERE id = '{call}';"))
-            .collect::<String>()
-    ));
-    let evs = sse.changes(n, WAIT).await;
-    let reasons: Vec<String> = evs
-        .iter()
-        .map(|e| {
-            e.json()["new"]["failure_reason"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
-    let want: Vec<String> = (0..n).map(|i| i.to_string()).collect();
-    assert_eq!(reasons, want, "every change once, in order");
+    update_in_one_commit_and_see_each_in_order(&app, &mut sse, call, n).await;
     assert!(sse.changes(1, Duration::from_millis(300)).await.is_empty());
     let admin = app.token("admin@acme.example").await;
     let (_, status) = app.get_json(&admin, "/api/realtime/status").await;
@@ -373,4 +339,32 @@ async fn batches_are_handed_to_the_tailer_and_one_too_big_to_hand_over_comes_fro
         published >= handed + n as u64,
         "the big one was read from the log: {status}"
     );
+}
+
+/// `n` updates of one call in one transaction; the stream gets each of them once, in order.
+async fn update_in_one_commit_and_see_each_in_order(
+    app: &crate::helpers::TestApp,
+    sse: &mut Sse,
+    call: uuid::Uuid,
+    n: usize,
+) {
+    app.psql(&format!(
+        "BEGIN; {} COMMIT;",
+        (0..n)
+            .map(|i| format!("UPDATE calls SET failure_reason = '{i}' WHERE id = '{call}';"))
+            .collect::<String>()
+    ));
+    let reasons: Vec<String> = sse
+        .changes(n, WAIT)
+        .await
+        .iter()
+        .map(|e| {
+            e.json()["new"]["failure_reason"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    let want: Vec<String> = (0..n).map(|i| i.to_string()).collect();
+    assert_eq!(reasons, want, "every change once, in order");
 }
