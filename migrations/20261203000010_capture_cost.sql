@@ -142,7 +142,8 @@ END
 $$;
 ALTER FUNCTION realtime.current_seq() RESET ALL;
 
--- The sequencer loop's call: a batch, and the changes it numbered in commit order — at most
+-- The sequencer loop's call, instead of realtime.sequence() (which returned only a count
+-- and is dropped): a batch, and the changes it numbered in commit order — at most
 -- max_rows + 1 of them, so a caller seeing more than max_rows knows it has not got them all
 -- — so the instance that ran it publishes them without reading them back. No rows when
 -- another sequencer holds the lock or nothing was numbered.
@@ -166,6 +167,7 @@ BEGIN
 END
 $$;
 REVOKE ALL ON FUNCTION realtime.sequence_changes(integer) FROM PUBLIC;
+DROP FUNCTION realtime.sequence();
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'switchboard_app') THEN

@@ -20,7 +20,7 @@ use tokio::sync::Mutex;
 use super::DataError;
 use crate::cursor::Cursor;
 
-/// The database's sequencer lock (shared with `realtime.sequence()`).
+/// The database's sequencer lock (shared with `realtime.sequence_changes()`).
 const SEQUENCER_LOCK: i64 = 8_315_169_437_162_210_304;
 
 /// One opening at a time per process: an opening holds two connections for a moment, and

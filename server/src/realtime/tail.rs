@@ -90,14 +90,7 @@ pub async fn run(rt: Realtime, app_pool: PgPool, mut intake: Intake, cancel: Can
             () = cancel.cancelled() => break,
             _ = hub_prune.tick() => { rt.hub.prune(); rt.permits.prune(); }
             () = tokio::time::sleep_until(poll_at) => read = true,
-            Some(batch) = intake.rx.recv() => {
-                if batch.follows(cursor) {
-                    cursor = publish_handed_over(&rt, batch);
-                } else {
-                    // Behind it (a batch numbered elsewhere came first) or already past it.
-                    read = batch.last > cursor.seq;
-                }
-            }
+            Some(batch) = intake.rx.recv() => read = !take(&rt, &mut cursor, batch),
             woke = async { listener.as_mut().expect("checked").try_recv().await }, if listener.is_some() => {
                 match woke {
                     Ok(Some(n)) => {
@@ -164,15 +157,24 @@ async fn caught_up(rt: &Realtime, intake: &mut Intake, cursor: &mut Cursor, head
         let Ok(Some(batch)) = tokio::time::timeout_at(deadline, intake.rx.recv()).await else {
             return false;
         };
-        if batch.last <= cursor.seq {
-            continue; // already read from the log
+        if !take(rt, cursor, batch) {
+            return false;
         }
-        if !batch.follows(*cursor) {
-            return false; // a gap: read the log
-        }
-        *cursor = publish_handed_over(rt, batch);
     }
     cursor.seq >= head
+}
+
+/// A hand-off: published if it continues the cursor, ignored if the log already brought it;
+/// false when it leaves a gap (a batch numbered elsewhere came first): read the log.
+fn take(rt: &Realtime, cursor: &mut Cursor, batch: Numbered) -> bool {
+    if batch.last <= cursor.seq {
+        return true;
+    }
+    if !batch.follows(*cursor) {
+        return false;
+    }
+    *cursor = publish_handed_over(rt, batch);
+    true
 }
 
 /// Publish everything after `cursor`.

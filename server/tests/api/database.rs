@@ -95,7 +95,7 @@ async fn capture_functions_run_as_their_owner_and_ignore_the_writers_search_path
                 || coalesce(array_to_string(p.proconfig, ','), '') \
          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
          WHERE n.nspname = 'realtime' \
-           AND p.proname IN ('capture_change', 'sequence', 'sequence_batch') \
+           AND p.proname IN ('capture_change', 'sequence_batch', 'sequence_changes') \
          ORDER BY 1",
     );
     // The trigger pins no search_path (a GUC save and restore on every captured row): every
@@ -103,8 +103,8 @@ async fn capture_functions_run_as_their_owner_and_ignore_the_writers_search_path
     assert_eq!(
         rows,
         "capture_change:true:\n\
-         sequence:true:search_path=pg_catalog, pg_temp\n\
-         sequence_batch:true:search_path=pg_catalog, pg_temp,jit=off"
+         sequence_batch:true:search_path=pg_catalog, pg_temp,jit=off\n\
+         sequence_changes:true:search_path=pg_catalog, pg_temp,jit=off"
     );
     // A writer who puts a schema of its own first, with better-matching overloads of what the
     // trigger calls and a table named like the log: the trigger still writes the real row
