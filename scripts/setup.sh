@@ -16,6 +16,13 @@ apt_install() {
   sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
 }
 
+# Build tools from crates.io without their own release profile (cargo-leptos: fat LTO and one
+# codegen unit, 21 minutes on 2 cores; 13 minutes like this). They orchestrate; speed is not theirs.
+install_tool() {
+  CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+    cargo install "$@"
+}
+
 command -v cargo >/dev/null || { log "Rust is missing: install it with rustup (https://rustup.rs)"; exit 1; }
 
 # The server links jemalloc, built from its C sources: a C compiler and make.
@@ -31,18 +38,14 @@ fi
 if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ]; then
   log "installing cargo-leptos $CARGO_LEPTOS_VERSION (takes ~13 minutes, once)"
   # --ignore-rust-version: a locked dependency declares a newer Rust than it needs.
-  # Its own release profile (fat LTO, one codegen unit) took 21 minutes on 2 cores; a build
-  # tool does not need that: 13 minutes with these.
-  CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
-  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --ignore-rust-version
+  install_tool cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --ignore-rust-version
 fi
 
 # wasm-bindgen's CLI must match the library version in Cargo.lock exactly.
 wbg=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wbg" ]; then
   log "installing wasm-bindgen-cli $wbg"
-  CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
-    cargo install wasm-bindgen-cli --version "$wbg" --force
+  install_tool wasm-bindgen-cli --version "$wbg" --force
 fi
 
 command -v npm >/dev/null || apt_install nodejs npm
