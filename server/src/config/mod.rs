@@ -107,6 +107,11 @@ impl Settings {
             bail!("SWITCHBOARD_REALTIME_SEQUENCE_INTERVAL_MS must be between 1 and 1000");
         }
         realtime.sequence_interval = Duration::from_millis(every);
+        let idle: u64 = env.number("SWITCHBOARD_REALTIME_SEQUENCE_IDLE_INTERVAL_MS", 20)?;
+        if !(1..=1000).contains(&idle) {
+            bail!("SWITCHBOARD_REALTIME_SEQUENCE_IDLE_INTERVAL_MS must be between 1 and 1000");
+        }
+        realtime.sequence_idle_interval = Duration::from_millis(idle);
         let mut presence = crate::presence::PresenceConfig::default();
         let ttl: u64 = env.number("SWITCHBOARD_PRESENCE_TTL_SECS", 45)?;
         if !(5..=3600).contains(&ttl) {

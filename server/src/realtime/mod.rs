@@ -53,6 +53,9 @@ pub struct RealtimeConfig {
     /// Pause between sequencer batches (`SWITCHBOARD_REALTIME_SEQUENCE_INTERVAL_MS`, default
     /// 3 ms): a commit waits half of it on average before it is numbered and sent.
     pub sequence_interval: Duration,
+    /// The pause once the sequencer has numbered nothing for a second
+    /// (`SWITCHBOARD_REALTIME_SEQUENCE_IDLE_INTERVAL_MS`, default 20 ms).
+    pub sequence_idle_interval: Duration,
     /// How often the tailer reads the log even without a notification.
     pub safety_poll: Duration,
     /// Per-organization hub buffer ([`hub::ORG_CHANNEL_CAPACITY`]).
@@ -72,6 +75,7 @@ impl Default for RealtimeConfig {
             prune_interval: Duration::from_secs(60),
             heartbeat: Duration::from_secs(10),
             sequence_interval: Duration::from_millis(3),
+            sequence_idle_interval: Duration::from_millis(20),
             safety_poll: Duration::from_secs(1),
             hub_capacity: hub::ORG_CHANNEL_CAPACITY,
             limits: StreamLimits::default(),

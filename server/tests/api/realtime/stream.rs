@@ -34,6 +34,33 @@ async fn a_psql_update_arrives_as_a_change_event_after_ready() {
     assert_eq!(ev.id.as_deref(), p["cursor"].as_str());
 }
 
+/// The idle sequencer's cheap look must not miss a transaction that was in progress, with
+/// the newest xid, when the last batch ran (such an xid is in neither the batch snapshot's
+/// xip list nor below its xmax) and commits while nothing else happens.
+#[tokio::test]
+async fn a_write_open_across_a_sequencer_batch_arrives_when_it_commits_alone() {
+    let app = spawn_seeded().await;
+    let call = insert_call(&app, "acme").await;
+    let token = app.token("operator@acme.example").await;
+    let mut sse = Sse::open(&stream_url(&app, "sub=calls:UPDATE"), &token, None).await;
+    sse.ready().await;
+    let mut open = app.pool.begin().await.unwrap();
+    sqlx::query("UPDATE calls SET failure_reason = 'open' WHERE id = $1")
+        .bind(call)
+        .execute(&mut *open)
+        .await
+        .unwrap();
+    // The sequencer sees the change id move and runs batches while the write is open.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    open.commit().await.unwrap();
+    let ev = sse
+        .changes(1, WAIT)
+        .await
+        .pop()
+        .expect("the commit arrives");
+    assert_eq!(ev.json()["new"]["failure_reason"], "open");
+}
+
 #[tokio::test]
 async fn inserts_carry_only_new_and_deletes_only_old() {
     let app = spawn_seeded().await;
@@ -83,6 +110,9 @@ async fn a_client_that_reconnects_with_its_last_event_id_gets_exactly_what_it_mi
             "UPDATE calls SET failure_reason = '{reason}' WHERE id = '{call}'"
         ));
     }
+    // d and e in the log before the reconnect (a quiet sequencer may take up to its idle
+    // pause), so all four are replay, not live.
+    app.sequenced().await;
     let mut sse = Sse::open(&url, &token, first.id.as_deref()).await;
     let mut seen: Vec<String> = Vec::new();
     loop {
