@@ -5,12 +5,13 @@
 # before/after, the commit-time design this replaced (an advisory lock and a NOTIFY in every
 # writing transaction, rebuilt here in a copy of the database). Durable cluster: fsync on.
 #
-#   WRITERS="1 8 32" WRITE_SECONDS=10 scripts/bench-writes.sh    (needs target/release/server)
+#   WRITERS="1 8 32" WRITE_SECONDS=10 WRITE_REPS=3 scripts/bench-writes.sh   (needs target/release/server)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 writers=${WRITERS:-"1 8 32"}
 seconds=${WRITE_SECONDS:-10}
+reps=${WRITE_REPS:-3}
 port=${WRITE_BENCH_PORT:-3910}
 calls=20000
 
@@ -103,17 +104,27 @@ settled() {
   echo "$left unnumbered, settled $(( ($(date +%s%N) - start) / 1000000 )) ms after the run"
 }
 
-echo "commit throughput of captured writes (pgbench, fsync on, ${seconds}s per run, $rows calls):"
+# The machine's speed drifts by ±10-20 % from one minute to the next: each configuration runs
+# REPS times, interleaved, and the median is reported (with the range).
+median() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+range() { tr ' ' '\n' | grep . | sort -n | awk 'NR==1 {lo=$1} {hi=$1} END {printf "%s-%s", lo, hi}'; }
+measure() { # label writers script scale
+  local label=$1 n=$2 script=$3 scale=$4 offs="" ons="" olds="" check
+  for _ in $(seq 1 "$reps"); do
+    capture DISABLE; offs="$offs $(( $(tps "$base/$db" "$script" "$n") * scale ))"
+    capture ENABLE; ons="$ons $(( $(tps "$base/$db" "$script" "$n") * scale ))"; check=$(settled)
+    olds="$olds $(( $(tps "$base/$legacy" "$script" "$n") * scale ))"
+  done
+  local off on old
+  off=$(echo "$offs" | median); on=$(echo "$ons" | median); old=$(echo "$olds" | median)
+  printf '%-22s %8s %14s %14s %14s   sequencer %s%% of no capture (runs: %s / %s / %s); %s\n' "$label" "$n" \
+    "$off" "$on" "$old" "$(( on * 100 / (off > 0 ? off : 1) ))" \
+    "$(echo "$offs" | range)" "$(echo "$ons" | range)" "$(echo "$olds" | range)" "$check"
+}
+
+echo "commit throughput of captured writes (pgbench, fsync on, ${seconds}s per run, median of $reps, $rows calls):"
 printf '%-22s %8s %14s %14s %14s\n' "" writers "no capture" "sequencer" "commit lock"
 for n in $writers; do
-  capture DISABLE; off=$(tps "$base/$db" "$work/one.sql" "$n")
-  capture ENABLE; on=$(tps "$base/$db" "$work/one.sql" "$n"); check=$(settled)
-  old=$(tps "$base/$legacy" "$work/one.sql" "$n")
-  printf '%-22s %8s %14s %14s %14s   sequencer %s%% of no capture; %s\n' "single-row UPDATE tps" "$n" \
-    "$off" "$on" "$old" "$(( on * 100 / (off > 0 ? off : 1) ))" "$check"
+  measure "single-row UPDATE tps" "$n" "$work/one.sql" 1
 done
-capture DISABLE; off=$(tps "$base/$db" "$work/ten.sql" 8)
-capture ENABLE; on=$(tps "$base/$db" "$work/ten.sql" 8); check=$(settled)
-old=$(tps "$base/$legacy" "$work/ten.sql" 8)
-printf '%-22s %8s %14s %14s %14s   sequencer %s%% of no capture; %s\n' "10-row txn rows/s" 8 \
-  "$(( off * 10 ))" "$(( on * 10 ))" "$(( old * 10 ))" "$(( on * 100 / (off > 0 ? off : 1) ))" "$check"
+measure "10-row txn rows/s" 8 "$work/ten.sql" 10

@@ -8,7 +8,8 @@
 # Then the dashboard in the browser (release WASM, headless Chromium): live badge latency after
 # a psql write, catch-up time after going offline, the longest main-thread task while 100
 # calls change status 4 times a second, and editing latency (EDIT_SAMPLES edits of a trip in one
-# browser: local apply, own edit confirmed, seen by another browser); then Lighthouse on the login page, the campaign list
+# browser: local apply, own edit confirmed, seen by another browser), commit → screen for a board
+# of 1,000 live calls at 200 changes/s (BOARD_SECONDS of writes, 10 by default); then Lighthouse on the login page, the campaign list
 # and a campaign page with the simulator running (scripts/lighthouse.sh: scores and first-load
 # bytes, failing below target). BROWSER_BENCH=off skips both, LIGHTHOUSE=off the second.
 #
@@ -16,6 +17,8 @@
 # (CAPACITY_STREAMS="2000 4000 ..."; CAPACITY_BENCH=off skips it).
 # And the commit throughput of captured writes with pgbench (scripts/bench-writes.sh: capture
 # on / off / the old commit-lock design, 1, 8 and 32 writers, fsync on). WRITE_BENCH=off skips it.
+# And what capture and the sequencer cost per commit in CPU instructions (scripts/bench-capture-
+# cost.sh, valgrind on a single-user Postgres: deterministic). CAPTURE_COST=off skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,7 +27,7 @@ rates=${RATES:-10,100,1000}
 seconds=${SECONDS_PER_RUN:-10}
 port=${BENCH_PORT:-3900}
 
-scripts/setup.sh
+scripts/setup.sh --bench
 if [ -z "${DATABASE_URL:-}" ]; then
   eval "$(scripts/pg.sh start test)"
 fi
@@ -106,12 +109,18 @@ if [ "${WRITE_BENCH:-on}" != off ]; then
   echo
   scripts/bench-writes.sh
 fi
+if [ "${CAPTURE_COST:-on}" != off ]; then
+  # The same cost counted in instructions (valgrind), which this noisy machine cannot blur.
+  echo
+  scripts/bench-capture-cost.sh
+fi
 
 if [ "${BROWSER_BENCH:-on}" != off ]; then
   echo
   echo "dashboard in the browser (release build):"
   cargo leptos build --release --precompress >/dev/null
-  EDIT_SAMPLES=${EDIT_SAMPLES:-60} E2E_PROFILE=release TEST_DATABASE_URL="$DATABASE_URL" scripts/e2e.sh --grep "latency|Offline|longest main-thread" \
+  EDIT_SAMPLES=${EDIT_SAMPLES:-60} BOARD_SECONDS=${BOARD_SECONDS:-10} E2E_PROFILE=release \
+    TEST_DATABASE_URL="$DATABASE_URL" scripts/e2e.sh --grep "latency|Offline|longest main-thread|board of 1,000" \
     | grep -E "latency|back online|long tasks|passed|failed"
   if [ "${LIGHTHOUSE:-on}" != off ]; then
     echo

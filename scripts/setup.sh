@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Install what building (and, with --test, testing) Switchboard needs and is missing.
+# Install what building (and, with --test, testing; with --bench, benchmarking) Switchboard
+# needs and is missing.
 # Idempotent: each step checks first. Works as root or as a user with sudo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-want_test=0
+want_test=0 want_bench=0
 [ "${1:-}" = "--test" ] && want_test=1
+[ "${1:-}" = "--bench" ] && want_test=1 want_bench=1
 
 CARGO_LEPTOS_VERSION=0.3.11
 log() { echo "setup: $*" >&2; }
@@ -64,4 +66,8 @@ if [ "$want_test" = 1 ]; then
   # API fuzzing installs schemathesis into a virtualenv (scripts/fuzz.sh).
   command -v python3 >/dev/null || apt_install python3
   python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
+fi
+# The capture-cost benchmark counts instructions with callgrind.
+if [ "$want_bench" = 1 ]; then
+  command -v valgrind >/dev/null || apt_install valgrind
 fi

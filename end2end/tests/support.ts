@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { expect, Page } from '@playwright/test';
 
 export const PASSWORD = 'switchboard-demo';
@@ -8,6 +8,13 @@ export function psql(sql: string): string {
   const url = process.env.E2E_DATABASE_URL;
   if (!url) throw new Error('E2E_DATABASE_URL is not set (scripts/e2e.sh sets it)');
   return execFileSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql], { encoding: 'utf8' }).trim();
+}
+
+/** Run SQL with psql without blocking the test (a write loop while the page is watched). */
+export function psqlInBackground(sql: string): Promise<void> {
+  return new Promise<void>((resolve, reject) =>
+    execFile('psql', [process.env.E2E_DATABASE_URL!, '-v', 'ON_ERROR_STOP=1', '-qc', sql], (e) => (e ? reject(e) : resolve())),
+  );
 }
 
 /** Sign in through the login form and wait for the campaign list. */
