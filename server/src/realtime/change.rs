@@ -1,4 +1,6 @@
-//! One captured change, serialized once when it is read and shared by every subscriber.
+//! One captured change, shared by every subscriber and serialized once, by the first that
+//! sends it: a change no stream or poll asks for (an organization nobody is watching) is
+//! never serialized.
 
 use std::sync::OnceLock;
 
@@ -59,10 +61,10 @@ pub struct Change {
     /// Who made it: a user's name, a worker's (`simulator`), or `sql` for a write made
     /// outside the app; `None` for changes captured before actors were recorded.
     pub actor: Option<String>,
-    /// The JSON payload, for the polling endpoint.
-    pub payload: Bytes,
-    /// The complete SSE frame (`event: change`, `id: <cursor>`, `data: <payload>`).
-    pub frame: Bytes,
+    schema: String,
+    /// The complete SSE frame (`event: change`, `id: <cursor>`, `data: <payload>`), and where
+    /// the payload starts in it; built the first time a subscriber asks.
+    frame: OnceLock<(Bytes, usize)>,
 }
 
 #[derive(Serialize)]
@@ -94,18 +96,6 @@ impl Change {
         // An SSE `data:` line cannot hold a line break; `to_json` never writes one outside
         // a string, but a `json` column keeps its value's own layout.
         let (new, old) = (new.map(one_line), old.map(one_line));
-        let payload = serde_json::to_vec(&Payload {
-            schema,
-            table: &table,
-            event_type: op.as_str(),
-            new: new.as_deref(),
-            old: old.as_deref(),
-            commit_timestamp: committed_at,
-            cursor,
-            actor: actor.as_deref(),
-        })
-        .expect("a change payload always serializes");
-        let frame = sse_frame("change", Some(cursor), &payload);
         Change {
             cursor,
             organization_id,
@@ -116,9 +106,39 @@ impl Change {
             parsed: OnceLock::new(),
             committed_at,
             actor,
-            payload: Bytes::from(payload),
-            frame,
+            schema: schema.to_owned(),
+            frame: OnceLock::new(),
         }
+    }
+
+    /// The complete SSE frame, for streams.
+    pub fn frame(&self) -> &Bytes {
+        &self.serialized().0
+    }
+
+    /// The JSON payload (the frame's `data:`), for the polling endpoint.
+    pub fn payload(&self) -> Bytes {
+        let (frame, start) = self.serialized();
+        frame.slice(*start..frame.len() - 2)
+    }
+
+    fn serialized(&self) -> &(Bytes, usize) {
+        self.frame.get_or_init(|| {
+            let payload = serde_json::to_vec(&Payload {
+                schema: &self.schema,
+                table: &self.table,
+                event_type: self.op.as_str(),
+                new: self.new.as_deref(),
+                old: self.old.as_deref(),
+                commit_timestamp: self.committed_at,
+                cursor: self.cursor,
+                actor: self.actor.as_deref(),
+            })
+            .expect("a change payload always serializes");
+            let frame = sse_frame("change", Some(self.cursor), &payload);
+            let start = frame.len() - payload.len() - 2;
+            (frame, start)
+        })
     }
 }
 
@@ -192,13 +212,13 @@ mod tests {
             DateTime::from_timestamp(0, 0).unwrap(),
             Some("Ada".into()),
         );
-        let frame = std::str::from_utf8(&c.frame).unwrap();
+        let frame = std::str::from_utf8(c.frame()).unwrap();
         assert!(
             frame.starts_with("event: change\nid: 7.42\ndata: {"),
             "{frame}"
         );
         assert!(frame.ends_with("}\n\n"));
-        let payload: Value = serde_json::from_slice(&c.payload).unwrap();
+        let payload: Value = serde_json::from_slice(&c.payload()).unwrap();
         assert_eq!(payload["eventType"], "UPDATE");
         assert_eq!(payload["table"], "calls");
         assert_eq!(payload["schema"], "public");
@@ -209,6 +229,36 @@ mod tests {
         assert_eq!(payload["actor"], "Ada");
         assert_eq!(c.new_row().unwrap()["status"], "RINGING");
         assert!(c.old_row().is_none());
+        assert!(frame.ends_with(&format!(
+            "data: {}\n\n",
+            std::str::from_utf8(&c.payload()).unwrap()
+        )));
+    }
+
+    #[test]
+    fn a_change_is_serialized_only_when_a_subscriber_first_asks_and_then_once() {
+        let row = serde_json::value::to_raw_value(&serde_json::json!({"status": "QUEUED"}));
+        let c = Change::new(
+            Cursor::at(3, 9),
+            Uuid::nil(),
+            "public",
+            "calls".into(),
+            Op::Insert,
+            Some(row.unwrap()),
+            None,
+            DateTime::from_timestamp(0, 0).unwrap(),
+            None,
+        );
+        assert!(c.frame.get().is_none(), "serialized before anyone asked");
+        let first = c.frame().clone();
+        assert!(
+            std::ptr::eq(first.as_ptr(), c.frame().as_ptr()),
+            "serialized twice"
+        );
+        assert_eq!(
+            c.payload().as_ptr(),
+            first[first.len() - 2 - c.payload().len()..].as_ptr()
+        );
     }
 
     #[test]
@@ -225,7 +275,7 @@ mod tests {
             DateTime::from_timestamp(0, 0).unwrap(),
             None,
         );
-        let frame = std::str::from_utf8(&c.frame).unwrap();
+        let frame = std::str::from_utf8(c.frame()).unwrap();
         assert_eq!(frame.matches('\n').count(), 4, "{frame}");
         assert_eq!(c.new_row().unwrap()["notes"]["a"], "x\ny");
     }

@@ -1,5 +1,6 @@
 //! In-process fan-out: one broadcast channel per organization. The tailer publishes each
-//! change once (an `Arc`, frame pre-serialized); every stream of that organization receives it.
+//! change once (an `Arc`, serialized by the first stream that sends it); every stream of that
+//! organization receives it.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};

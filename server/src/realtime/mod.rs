@@ -5,7 +5,8 @@
 //!   order after the fact, in batches (migration `sequencer`), with no lock on the write path.
 //! - [`log`] reads that change log after a [`Cursor`](app::cursor::Cursor).
 //! - [`tail`]: one tailer per server instance follows the log (woken by LISTEN/NOTIFY, with a
-//!   polling safety net) and publishes each change, serialized once, to the [`hub`].
+//!   polling safety net) and publishes each change to the [`hub`] (serialized once, when a
+//!   subscriber first sends it).
 //! - [`stream`]: `GET /api/realtime/stream`, SSE per subscriber: replay after the client's
 //!   cursor, then live changes, de-duplicated by cursor; [`poll`] is the fallback endpoint.
 //! - [`filter`] + [`registry`]: subscriptions `table[:event[:column=op.value]]`, validated

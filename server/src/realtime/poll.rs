@@ -72,7 +72,7 @@ pub async fn changes(
                     c.organization_id == user.organization_id
                         && params.subs.iter().any(|s| s.matches(c))
                 })
-                .map(|c| c.payload.clone())
+                .map(|c| c.payload())
                 .collect();
             Ok(json(
                 &payloads,

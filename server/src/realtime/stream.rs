@@ -132,13 +132,13 @@ impl Outbox {
         }
         self.last = change.cursor;
         if change.organization_id == self.org && self.subs.iter().any(|s| s.matches(change)) {
-            buf.push(&change.frame);
+            buf.push(change.frame());
             self.delivered += 1;
         }
     }
 }
 
-/// Frames to write together. One frame is sent as the shared `Bytes` the tailer serialized
+/// Frames to write together. One frame is sent as the shared `Bytes` the change holds
 /// (no copy); several are concatenated into one write.
 #[derive(Default)]
 struct Batch {
