@@ -3,7 +3,9 @@
 # `calls`, and 10-row transactions, with capture on (the sequencer numbering commits, a server
 # running) and off (the capture trigger disabled), at 1, 8 and 32 writers — and, for the
 # before/after, the commit-time design this replaced (an advisory lock and a NOTIFY in every
-# writing transaction, rebuilt here in a copy of the database). Durable cluster: fsync on.
+# writing transaction, rebuilt here in a copy of the database) and, to show where the cost
+# lies, the capture trigger alone (no server running: nothing numbers or reads the log while
+# it runs). Durable cluster: fsync on.
 #
 #   WRITERS="1 8 32" WRITE_SECONDS=10 WRITE_REPS=3 scripts/bench-writes.sh   (needs target/release/server)
 set -euo pipefail
@@ -109,21 +111,27 @@ settled() {
 median() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 range() { tr ' ' '\n' | grep . | sort -n | awk 'NR==1 {lo=$1} {hi=$1} END {printf "%s-%s", lo, hi}'; }
 measure() { # label writers script scale
-  local label=$1 n=$2 script=$3 scale=$4 offs="" ons="" olds="" check
+  local label=$1 n=$2 script=$3 scale=$4 offs="" ons="" olds="" trigs="" check
   for _ in $(seq 1 "$reps"); do
     capture DISABLE; offs="$offs $(( $(tps "$base/$db" "$script" "$n") * scale ))"
     capture ENABLE; ons="$ons $(( $(tps "$base/$db" "$script" "$n") * scale ))"; check=$(settled)
     olds="$olds $(( $(tps "$base/$legacy" "$script" "$n") * scale ))"
+    # The write path alone: the trigger on, no server (so no sequencer and no tailer);
+    # the commits wait in the log and the restarted server numbers them.
+    stop_server; trigs="$trigs $(( $(tps "$base/$db" "$script" "$n") * scale ))"
+    start_server; settled >/dev/null
   done
-  local off on old
+  local off on old trig
   off=$(echo "$offs" | median); on=$(echo "$ons" | median); old=$(echo "$olds" | median)
-  printf '%-22s %8s %14s %14s %14s   sequencer %s%% of no capture (runs: %s / %s / %s); %s\n' "$label" "$n" \
-    "$off" "$on" "$old" "$(( on * 100 / (off > 0 ? off : 1) ))" \
-    "$(echo "$offs" | range)" "$(echo "$ons" | range)" "$(echo "$olds" | range)" "$check"
+  trig=$(echo "$trigs" | median)
+  printf '%-22s %8s %14s %14s %14s %14s   sequencer %s%% of no capture, trigger alone %s%% (runs: %s / %s / %s / %s); %s\n' \
+    "$label" "$n" "$off" "$on" "$old" "$trig" "$(( on * 100 / (off > 0 ? off : 1) ))" \
+    "$(( trig * 100 / (off > 0 ? off : 1) ))" "$(echo "$offs" | range)" "$(echo "$ons" | range)" \
+    "$(echo "$olds" | range)" "$(echo "$trigs" | range)" "$check"
 }
 
 echo "commit throughput of captured writes (pgbench, fsync on, ${seconds}s per run, median of $reps, $rows calls):"
-printf '%-22s %8s %14s %14s %14s\n' "" writers "no capture" "sequencer" "commit lock"
+printf '%-22s %8s %14s %14s %14s %14s\n' "" writers "no capture" "sequencer" "commit lock" "trigger alone"
 for n in $writers; do
   measure "single-row UPDATE tps" "$n" "$work/one.sql" 1
 done
