@@ -161,3 +161,44 @@ test('at 1400 px a call card shows its running timer in full, whatever the conta
   });
   expect(fits).toBe(true);
 });
+
+test('long lists show their newest items and the rest on request, and the chart reads out a minute', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 1400, height: 900 });
+  // 25 calls end, one transaction each: 25 finished cards and 25 feed entries at least.
+  const calls = insertCalls('Spring Renewals', 25, 'IN_PROGRESS');
+  for (const id of calls) {
+    psql(`UPDATE calls SET status = 'ENDED', answered_at = now() - interval '30 seconds', ended_at = now() WHERE id = '${id}'`);
+  }
+  await signIn(page, 'operator@acme.example');
+  await openCampaign(page, 'Spring Renewals');
+
+  const finished = page.getByTestId('finished-calls-list').locator('li.call-card');
+  await expect(finished).toHaveCount(12);
+  const more = page.getByRole('button', { name: /^Show all \d+ finished calls$/ });
+  await expect(more).toHaveAttribute('aria-expanded', 'false');
+  const total = Number((await more.textContent())!.match(/\d+/)![0]);
+  expect(total).toBeGreaterThanOrEqual(25);
+  await more.click();
+  await expect(finished).toHaveCount(total);
+  const fewer = page.getByRole('button', { name: 'Show fewer' }).first();
+  await expect(fewer).toHaveAttribute('aria-expanded', 'true');
+  await fewer.click();
+  await expect(finished).toHaveCount(12);
+
+  const feed = page.getByTestId('live-feed').locator('li');
+  await expect(feed).toHaveCount(20);
+  await page.getByRole('button', { name: /^Show all \d+ entries$/ }).click();
+  expect(await feed.count()).toBeGreaterThanOrEqual(25);
+
+  // Two paths draw every bar; pointing at the newest minute reads out its counts.
+  const chart = page.getByTestId('activity-chart');
+  await expect(chart.locator('path[data-series="ended"]')).toHaveAttribute('d', /^M/);
+  const plot = chart.locator('svg');
+  const box = (await plot.boundingBox())!;
+  await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2);
+  await expect(page.getByTestId('activity-totals')).toHaveText(/^\d\d:\d\d · \d+ ended, \d+ failed$/);
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height + 200);
+  await expect(page.getByTestId('activity-totals')).toHaveText(/^\d+ ended · \d+ failed$/);
+  expect(errors).toEqual([]);
+});

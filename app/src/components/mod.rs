@@ -16,5 +16,6 @@ pub mod notifications;
 pub mod polling;
 pub mod presence;
 pub mod progress;
+pub mod show_more;
 pub mod toasts;
 pub mod virtual_list;

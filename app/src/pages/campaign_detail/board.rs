@@ -4,12 +4,15 @@ use leptos::prelude::*;
 
 use crate::components::badges::CallStatusBadge;
 use crate::components::format::{clock, duration_secs};
+use crate::components::show_more::{first_or_all, ShowMoreButton};
 use crate::components::virtual_list::VirtualList;
 use crate::live::use_realtime;
 use crate::model::{Call, CallStatus};
 
 /// Height of a call row once the active list is windowed.
 const ROW_PX: f64 = 60.0;
+/// Finished calls shown until the user asks for all the board keeps (`BOARD_RECENT_CALLS`).
+const FINISHED_SHOWN: usize = 12;
 
 #[component]
 pub fn CallBoard(
@@ -20,7 +23,7 @@ pub fn CallBoard(
         <section class="mt-6" aria-labelledby="board-title">
             <h2 id="board-title" class="mb-2 text-lg font-semibold">"Call board"</h2>
             <CallList title="Active" calls=active empty="No call is active right now." testid="active-calls-list" />
-            <CallList title="Recently finished" calls=finished empty="No call has finished yet." testid="finished-calls-list" />
+            <CallList title="Recently finished" calls=finished empty="No call has finished yet." testid="finished-calls-list" initial=FINISHED_SHOWN />
         </section>
     }
 }
@@ -31,7 +34,16 @@ fn CallList(
     calls: Signal<Vec<Call>>,
     empty: &'static str,
     testid: &'static str,
+    /// Show only this many until the user asks for all (every active call always shows).
+    #[prop(optional)]
+    initial: Option<usize>,
 ) -> impl IntoView {
+    let expanded = RwSignal::new(false);
+    let shown = Signal::derive(move || match initial {
+        Some(n) => calls.with(|c| first_or_all(c, n, expanded.get())),
+        None => calls.get(),
+    });
+    let total = Signal::derive(move || calls.with(Vec::len));
     view! {
         <h3 class="mb-2 mt-4 text-sm font-medium text-slate-600">
             {move || format!("{title} ({})", calls.with(|c| c.len()))}
@@ -41,7 +53,7 @@ fn CallList(
             fallback=move || view! { <p class="rounded-md border border-dashed border-slate-300 bg-white px-4 py-6 text-center text-sm text-slate-500">{empty}</p> }
         >
             <VirtualList
-                items=calls
+                items=shown
                 key=|k: &Call| k.id
                 row=move |k: Call| {
                     // One memo per card: only cards whose call changed touch the DOM.
@@ -54,6 +66,7 @@ fn CallList(
                 testid=testid
                 label=title
             />
+            {initial.map(|n| view! { <ShowMoreButton total initial=n expanded noun="finished calls" /> })}
         </Show>
     }
 }
