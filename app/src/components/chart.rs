@@ -12,6 +12,8 @@ use crate::model::{Activity, CallStatus, MinuteCount, StatusCounts, ACTIVITY_MIN
 
 const W: f64 = 600.0;
 const H: f64 = 120.0;
+/// The width of one minute's slot.
+const SLOT: f64 = W / ACTIVITY_MINUTES as f64;
 
 /// The bars of every minute as two SVG paths, ended (drawn from the axis up) and failed
 /// (stacked on top): two elements however many minutes had calls, where a rectangle per bar
@@ -23,11 +25,10 @@ fn bar_paths(series: &[MinuteCount]) -> (String, String) {
         .max()
         .unwrap_or(0)
         .max(1) as f64;
-    let bw = W / ACTIVITY_MINUTES as f64;
-    let w = bw - 2.0;
+    let w = SLOT - 2.0;
     let (mut ended, mut failed) = (String::new(), String::new());
     for (i, m) in series.iter().enumerate() {
-        let x = i as f64 * bw + 1.0;
+        let x = i as f64 * SLOT + 1.0;
         let he = m.ended as f64 / max * (H - 4.0);
         let hf = m.failed as f64 / max * (H - 4.0);
         if m.ended > 0 {
@@ -99,7 +100,6 @@ pub fn ActivityChart(#[prop(into)] activity: Signal<Activity>) -> impl IntoView 
             format!("{e} ended · {f} failed")
         }
     };
-    let bw = W / ACTIVITY_MINUTES as f64;
     view! {
         <figure class="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="activity-chart">
             <figcaption class="mb-2 flex items-baseline justify-between text-sm">
@@ -118,9 +118,9 @@ pub fn ActivityChart(#[prop(into)] activity: Signal<Activity>) -> impl IntoView 
                     <path d=move || paths.with(|p| p.0.clone()) class="fill-slate-400" data-series="ended"></path>
                     <path d=move || paths.with(|p| p.1.clone()) class="fill-red-500" data-series="failed"></path>
                     <rect
-                        x=move || pointed.get().map_or(0.0, |i| i as f64 * bw)
+                        x=move || pointed.get().map_or(0.0, |i| i as f64 * SLOT)
                         y="0"
-                        width=bw
+                        width=SLOT
                         height=H
                         class="fill-indigo-500/10"
                         visibility=move || if pointed.get().is_some() { "visible" } else { "hidden" }

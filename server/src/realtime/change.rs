@@ -198,19 +198,29 @@ pub fn control_frame(event: &str, cursor: Cursor, organization: Uuid) -> Bytes {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_change_is_one_sse_frame_with_its_cursor_as_id() {
-        let row = serde_json::value::to_raw_value(&serde_json::json!({"status": "RINGING"}));
-        let c = Change::new(
-            Cursor::at(7, 42),
+    /// A change of `public.<table>` carrying `row` (JSON text, kept as written) as its new row.
+    fn change(cursor: Cursor, table: &str, op: Op, row: &str, actor: Option<&str>) -> Change {
+        Change::new(
+            cursor,
             Uuid::nil(),
             "public",
-            "calls".into(),
-            Op::Update,
-            Some(row.unwrap()),
+            table.into(),
+            op,
+            Some(RawValue::from_string(row.into()).unwrap()),
             None,
             DateTime::from_timestamp(0, 0).unwrap(),
-            Some("Ada".into()),
+            actor.map(Into::into),
+        )
+    }
+
+    #[test]
+    fn a_change_is_one_sse_frame_with_its_cursor_as_id() {
+        let c = change(
+            Cursor::at(7, 42),
+            "calls",
+            Op::Update,
+            r#"{"status":"RINGING"}"#,
+            Some("Ada"),
         );
         let frame = std::str::from_utf8(c.frame()).unwrap();
         assert!(
@@ -237,16 +247,11 @@ mod tests {
 
     #[test]
     fn a_change_is_serialized_only_when_a_subscriber_first_asks_and_then_once() {
-        let row = serde_json::value::to_raw_value(&serde_json::json!({"status": "QUEUED"}));
-        let c = Change::new(
+        let c = change(
             Cursor::at(3, 9),
-            Uuid::nil(),
-            "public",
-            "calls".into(),
+            "calls",
             Op::Insert,
-            Some(row.unwrap()),
-            None,
-            DateTime::from_timestamp(0, 0).unwrap(),
+            r#"{"status":"QUEUED"}"#,
             None,
         );
         assert!(c.frame.get().is_none(), "serialized before anyone asked");
@@ -263,16 +268,11 @@ mod tests {
 
     #[test]
     fn a_row_laid_out_on_several_lines_still_makes_a_one_line_frame() {
-        let raw = RawValue::from_string("{\"notes\": {\n  \"a\": \"x\\ny\"\n}}".into()).unwrap();
-        let c = Change::new(
+        let c = change(
             Cursor::at(1, 1),
-            Uuid::nil(),
-            "public",
-            "trips".into(),
+            "trips",
             Op::Insert,
-            Some(raw),
-            None,
-            DateTime::from_timestamp(0, 0).unwrap(),
+            "{\"notes\": {\n  \"a\": \"x\\ny\"\n}}",
             None,
         );
         let frame = std::str::from_utf8(c.frame()).unwrap();
