@@ -4,17 +4,10 @@ use leptos::prelude::*;
 
 use super::badges::FixedCallStatusBadge;
 use super::format::clock;
-use super::show_more::{first_or_all, ShowMoreButton};
 use crate::views::feed::FeedItem;
-
-/// Entries shown until the user asks for the older ones (the feed keeps `FEED_LEN`).
-const FEED_SHOWN: usize = 20;
 
 #[component]
 pub fn LiveFeed(#[prop(into)] items: Signal<Vec<FeedItem>>) -> impl IntoView {
-    let expanded = RwSignal::new(false);
-    let shown = move || items.with(|i| first_or_all(i, FEED_SHOWN, expanded.get()));
-    let total = Signal::derive(move || items.with(Vec::len));
     view! {
         <section class="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" aria-labelledby="feed-title">
             <h2 id="feed-title" class="mb-2 text-sm font-semibold text-slate-800">"Live activity"</h2>
@@ -31,7 +24,7 @@ pub fn LiveFeed(#[prop(into)] items: Signal<Vec<FeedItem>>) -> impl IntoView {
                     aria-labelledby="feed-title"
                     tabindex="0"
                 >
-                    <For each=shown key=|i| i.key.clone() let:item>
+                    <For each=move || items.get() key=|i| i.key.clone() let:item>
                         <li class="flex items-start gap-2 text-xs text-slate-700">
                             <span class="w-14 shrink-0 tabular-nums text-slate-500">{clock(item.at)}</span>
                             {item.call_status.map(|st| view! { <FixedCallStatusBadge status=st /> })}
@@ -39,7 +32,6 @@ pub fn LiveFeed(#[prop(into)] items: Signal<Vec<FeedItem>>) -> impl IntoView {
                         </li>
                     </For>
                 </ol>
-                <ShowMoreButton total initial=FEED_SHOWN expanded noun="entries" />
             </Show>
         </section>
     }
