@@ -62,11 +62,7 @@ pub async fn run(rt: Realtime, app_pool: PgPool, cancel: CancellationToken) {
 }
 
 async fn listen(pool: &PgPool) -> Option<PgListener> {
-    let attempt = async {
-        let mut l = PgListener::connect_with(pool).await?;
-        l.listen(CHANNEL).await?;
-        Ok::<_, sqlx::Error>(l)
-    };
+    let attempt = crate::realtime::listener::connect(pool, &[CHANNEL]);
     match attempt.await {
         Ok(l) => Some(l),
         Err(e) => {

@@ -80,11 +80,7 @@ pub async fn listen(p: Arc<Presence>, pool: PgPool, cancel: CancellationToken) {
 }
 
 async fn connect(pool: &PgPool) -> Option<PgListener> {
-    let attempt = async {
-        let mut l = PgListener::connect_with(pool).await?;
-        l.listen_all([store::CHANNEL, BROADCAST_CHANNEL]).await?;
-        Ok::<_, sqlx::Error>(l)
-    };
+    let attempt = crate::realtime::listener::connect(pool, &[store::CHANNEL, BROADCAST_CHANNEL]);
     match attempt.await {
         Ok(l) => Some(l),
         Err(e) => {

@@ -18,6 +18,7 @@ pub mod connections;
 pub mod filter;
 pub mod handoff;
 pub mod hub;
+pub mod listener;
 pub mod log;
 pub mod params;
 pub mod permits;

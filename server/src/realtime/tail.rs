@@ -118,6 +118,7 @@ pub async fn run(rt: Realtime, app_pool: PgPool, mut intake: Intake, cancel: Can
                     Err(e) => {
                         tracing::warn!(error = %e, "realtime listener failed; reconnecting");
                         rt.stats.listener_connected.store(false, Relaxed);
+                        rt.stats.listener_reconnects.fetch_add(1, Relaxed);
                         listener = None;
                         if sleep_or_cancel(&cancel, RETRY_BACKOFF).await {
                             break;
@@ -131,11 +132,7 @@ pub async fn run(rt: Realtime, app_pool: PgPool, mut intake: Intake, cancel: Can
 }
 
 async fn listen(pool: &PgPool, rt: &Realtime) -> Option<PgListener> {
-    let attempt = async {
-        let mut l = PgListener::connect_with(pool).await?;
-        l.listen(CHANNEL).await?;
-        Ok::<_, sqlx::Error>(l)
-    };
+    let attempt = super::listener::connect(pool, &[CHANNEL]);
     match attempt.await {
         Ok(l) => {
             rt.stats.listener_connected.store(true, Relaxed);
