@@ -12,8 +12,14 @@ scripts/setup.sh --test
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
+# `cargo leptos build` compiles debug servers with `--cfg erase_components` (its default for
+# debug builds). The same flags here let it reuse every crate `cargo test` compiled instead of
+# rebuilding ~330 of them (measured on a clean clone: ~4 minutes of a CI run). cargo-leptos
+# appends its flag to any RUSTFLAGS already set, and so does this.
+host_flags="${RUSTFLAGS:+$RUSTFLAGS }--cfg erase_components"
+
 step "clippy (server, ssr)"
-cargo clippy -p app -p server -p bench --features app/ssr --all-targets -- -D warnings
+RUSTFLAGS="$host_flags" cargo clippy -p app -p server -p bench --features app/ssr --all-targets -- -D warnings
 step "clippy (browser, hydrate)"
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
@@ -25,7 +31,7 @@ fi
 export TEST_DATABASE_URL=${TEST_DATABASE_URL:-$DATABASE_URL}
 
 step "unit and integration tests"
-cargo test -p app -p server --features app/ssr
+RUSTFLAGS="$host_flags" cargo test -p app -p server --features app/ssr
 
 step "build the site"
 cargo leptos build
