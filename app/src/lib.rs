@@ -8,6 +8,7 @@ pub mod cursor;
 #[cfg(feature = "ssr")]
 pub mod data;
 pub mod edits;
+pub mod hydration;
 pub mod live;
 pub mod model;
 pub mod navigation;
@@ -16,6 +17,7 @@ pub mod pages;
 pub mod presence;
 pub mod views;
 
+use hydration::HydrationScript;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
@@ -54,7 +56,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // with `hash-files`, which the server caches for a year).
                 <HashedStylesheet id="leptos" options=options.clone() />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScript options />
                 <MetaTags />
             </head>
             <body class="bg-slate-50 antialiased">
