@@ -141,6 +141,31 @@ test('a blocked stream falls back to polling, then returns to live without losin
   await expect(page.getByTestId('active-call-count')).toHaveText('3');
 });
 
+test('views that fall behind together catch up with one read of the change log each stretch', async ({ page }) => {
+  const [call] = insertCalls('Holiday Preview', 1);
+  await signIn(page, 'operator@acme.example');
+  // Hold the campaign page's stream until a change has committed after the page was rendered:
+  // the stream then starts past every live view's cursor, and each view has the same gap.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/realtime/stream**', async (route) => {
+    await held;
+    await route.continue();
+  });
+  const reads: string[] = [];
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.pathname === '/api/realtime/changes') reads.push(url.searchParams.get('after') ?? 'head');
+  });
+  await openCampaign(page, 'Holiday Preview');
+  psql(`UPDATE calls SET status = 'RINGING', started_at = now() WHERE id = '${call}'`);
+  release();
+  await expect(badgeOf(page, call)).toHaveAttribute('data-status', 'RINGING');
+  console.log('change log reads, by after:', reads.join(' '));
+  expect(reads.length, 'the views read the gap from the log').toBeGreaterThan(0);
+  expect(reads, 'each stretch of the log read once, however many views wait for it').toEqual([...new Set(reads)]);
+});
+
 test('offline shows Offline, and coming back online catches up at once', async ({ page, context }) => {
   const [call] = insertCalls('Churn Rescue', 1);
   await signIn(page, 'operator@globex.example');

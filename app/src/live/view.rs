@@ -76,9 +76,9 @@ mod hydrate {
     use leptos::task::spawn_local;
 
     use crate::cursor::Cursor;
-    use crate::live::browser::js;
+    use crate::live::browser::{changes, js};
     use crate::live::follower::{Follower, Offer};
-    use crate::live::protocol::{subscription_query, Batch, Change, ChangesPage};
+    use crate::live::protocol::{subscription_query, Batch, Change};
 
     const CATCH_UP_LIMIT: usize = 500;
 
@@ -258,7 +258,7 @@ mod hydrate {
                 "/api/realtime/changes?{}&after={after}&limit={CATCH_UP_LIMIT}",
                 subscription_query()
             );
-            let page = match js::get_json::<ChangesPage>(&url).await {
+            let page = match changes::read(url).await {
                 Ok(page) if Some(page.organization_id) == org => page,
                 Ok(_) | Err(js::FetchError::SignedOut) => {
                     // Another account's changes, or none: this tab's session is over.

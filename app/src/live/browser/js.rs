@@ -43,7 +43,7 @@ pub fn visible() -> bool {
 }
 
 /// Why a fetch failed.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum FetchError {
     /// The session is gone (401): the user must sign in again.
     SignedOut,

@@ -1,5 +1,6 @@
 //! Browser side of the realtime layer (compiled for `hydrate` only).
 
+pub(crate) mod changes;
 pub(crate) mod js;
 pub(crate) mod latency;
 mod source;
