@@ -107,6 +107,33 @@ test('ten tabs share one stream and stay live when the tab holding it closes', a
   }
 });
 
+test('a tab alone forwards no changes to other tabs, and one that joins gets every change', async ({ context }) => {
+  // Count the batches this browser's tabs forward to each other.
+  await context.addInitScript(() => {
+    const post = BroadcastChannel.prototype.postMessage;
+    (window as any).__batchesPosted = 0;
+    BroadcastChannel.prototype.postMessage = function (msg: unknown) {
+      if (typeof msg === 'string' && msg.startsWith('{"batch"')) (window as any).__batchesPosted++;
+      return post.call(this, msg);
+    };
+  });
+  const [call] = insertCalls('Win-back Q3', 1);
+  const first = await context.newPage();
+  await signIn(first, 'operator@acme.example');
+  await openCampaign(first, 'Win-back Q3');
+  await expect(pill(first)).toHaveAttribute('data-state', 'live');
+  psql(`UPDATE calls SET status = 'RINGING', started_at = now() WHERE id = '${call}'`);
+  await expect(badgeOf(first, call)).toHaveAttribute('data-status', 'RINGING');
+  expect(await first.evaluate(() => (window as any).__batchesPosted), 'batches forwarded by a tab alone').toBe(0);
+
+  const second = await context.newPage();
+  await openCampaign(second, 'Win-back Q3');
+  await expect(second.locator('html')).toHaveAttribute('data-realtime-role', 'waiting');
+  psql(`UPDATE calls SET status = 'IN_PROGRESS', answered_at = now() WHERE id = '${call}'`);
+  for (const p of [first, second]) await expect(badgeOf(p, call)).toHaveAttribute('data-status', 'IN_PROGRESS');
+  expect(await first.evaluate(() => (window as any).__batchesPosted)).toBeGreaterThan(0);
+});
+
 test('a blocked stream falls back to polling, then returns to live without losing an update', async ({ page }) => {
   test.setTimeout(90_000);
   // Block the stream in the page (every EventSource fails at once, as a refused connection

@@ -28,6 +28,33 @@ pub fn hold_lock_forever(name: &str, on_acquired: impl FnOnce() + 'static) -> bo
     request.call2(&locks, &name.into(), &cb).is_ok()
 }
 
+/// How many requests for the Web Lock `name` wait behind its holder (other tabs of this
+/// origin), from `navigator.locks.query()`; `None` when the browser cannot say.
+pub async fn lock_waiters(name: &str) -> Option<usize> {
+    let locks = Reflect::get(&web_sys::window()?.navigator(), &"locks".into())
+        .ok()
+        .filter(|l| !l.is_undefined() && !l.is_null())?;
+    let query = Reflect::get(&locks, &"query".into())
+        .ok()?
+        .dyn_into::<Function>()
+        .ok()?;
+    let promise = query.call0(&locks).ok()?.dyn_into::<Promise>().ok()?;
+    let snapshot = JsFuture::from(promise).await.ok()?;
+    let pending = Reflect::get(&snapshot, &"pending".into()).ok()?;
+    let pending: js_sys::Array = pending.dyn_into().ok()?;
+    Some(
+        pending
+            .iter()
+            .filter(|req| {
+                Reflect::get(req, &"name".into())
+                    .ok()
+                    .and_then(|n| n.as_string())
+                    .is_some_and(|n| n == name)
+            })
+            .count(),
+    )
+}
+
 /// `navigator.onLine`.
 pub fn online() -> bool {
     web_sys::window()

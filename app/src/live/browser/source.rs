@@ -71,6 +71,7 @@ pub(crate) fn lead() {
         })
     });
     tab::set_role("leader");
+    tab::refresh_followers();
     connect();
 }
 
@@ -253,7 +254,7 @@ fn emit_for(
         changes,
         reset,
     };
-    tab::post(&TabMessage::Batch(batch.clone()));
+    tab::post_batch(&batch);
     tab::holder_emitted(&batch);
     tab::receive(batch);
 }

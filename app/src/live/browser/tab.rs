@@ -10,8 +10,8 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use web_sys::{BroadcastChannel, MessageEvent};
 
-use super::js;
 use super::source::{self, Source};
+use super::{followers, js};
 use crate::cursor::Cursor;
 use crate::live::protocol::{Batch, Identity, TabMessage};
 use crate::live::status::ConnState;
@@ -27,6 +27,8 @@ const LOCK_NAME: &str = "switchboard-realtime-stream";
 const CHANNEL_NAME: &str = "switchboard-realtime";
 /// Changes a hidden tab may queue before it drops them and reloads its views instead.
 const MAX_QUEUED_CHANGES: usize = 20_000;
+/// How often the stream holder looks again for tabs queued behind it.
+const FOLLOWERS_EVERY_SECS: u32 = 5;
 /// Flush fallback when animation frames do not run (hidden tabs).
 const FLUSH_FALLBACK: Duration = Duration::from_millis(250);
 
@@ -192,10 +194,15 @@ fn watch_browser() {
         doc.set_onvisibilitychange(Some(on_visibility.as_ref().unchecked_ref()));
     }
     on_visibility.forget();
+    let seconds = std::cell::Cell::new(0u32);
     let _ = set_interval_with_handle(
-        || {
+        move || {
             with_tab(|t| t.signals.now.set(chrono::Utc::now().timestamp_millis()));
             source::tick();
+            seconds.set(seconds.get().wrapping_add(1));
+            if seconds.get().is_multiple_of(FOLLOWERS_EVERY_SECS) {
+                refresh_followers();
+            }
         },
         Duration::from_secs(1),
     );
@@ -217,7 +224,10 @@ fn on_message(msg: TabMessage) {
             with_tab(|t| t.leader_state = state);
             refresh_state();
         }
-        TabMessage::Hello => source::announce(),
+        TabMessage::Hello => {
+            followers::heard_hello();
+            source::announce();
+        }
         TabMessage::SessionEnded => leave(),
         TabMessage::Ephemeral { event, data } => ephemeral(&event, &data),
     }
@@ -239,6 +249,22 @@ fn leave() {
     // A page already on its way elsewhere (this tab's own "Log out") goes where it was going.
     if first == Some(true) && !UNLOADING.with(|u| u.get()) {
         js::go_to_login();
+    }
+}
+
+/// Forward a batch this tab emits as the stream holder to the other tabs, if any listen.
+pub(crate) fn post_batch(batch: &Batch) {
+    if followers::any() {
+        post(&TabMessage::Batch(batch.clone()));
+    }
+}
+
+/// Look again for tabs queued behind this one for the stream (see `followers`).
+pub(crate) fn refresh_followers() {
+    if let Some(lock) =
+        with_tab(|t| t.source.is_some().then(|| scoped(LOCK_NAME, t.identity))).flatten()
+    {
+        followers::refresh(lock);
     }
 }
 
