@@ -49,7 +49,11 @@ fn file_names(options: &LeptosOptions) -> &'static (String, String) {
             .ok()
             .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
             .and_then(|path| std::fs::read_to_string(path).ok())
-            .unwrap_or_default();
+            .unwrap_or_else(|| {
+                // As Leptos' own `HydrationScripts` does: the page will not hydrate, say why.
+                leptos::logging::error!("hash-files is on but the hash file could not be read");
+                String::new()
+            });
         for (file, hash) in hashes.lines().filter_map(|l| l.trim().split_once(':')) {
             match file {
                 "js" => js = format!("{js}.{}", hash.trim()),

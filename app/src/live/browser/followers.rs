@@ -1,8 +1,9 @@
 //! Whether any other tab listens to the batches this tab forwards as the stream holder.
 //!
 //! Forwarding a batch costs the holder a JSON serialization and a `BroadcastChannel` post per
-//! frame of changes — a fifth of the script time of a busy board (100 calls changing 4×/s,
-//! profiled 2026-12-06) — and a browser with one tab open pays it for nobody. So the holder
+//! frame of changes (22 % of the script samples of a busy board — 100 calls changing 4×/s —
+//! in a profiled run on 2026-12-06; unprofiled, the saving is within noise), and a browser with
+//! one tab open pays it for nobody. So the holder
 //! forwards batches only while it knows of a follower: a tab that said `Hello` (every tab does
 //! when it joins, after queueing for the stream's Web Lock), or a request queued for the lock
 //! (`navigator.locks.query()`: asked when this tab takes the stream and every few seconds, so
