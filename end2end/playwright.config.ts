@@ -14,7 +14,9 @@ export default defineConfig({
   // 15 MB debug WASM again and hydration could take over 20 s. It now blocks the stream in the
   // page instead.)
   retries: 1,
-  reporter: [['list']],
+  // The list for people; the JSON report for scripts/e2e-digest.mjs, which prints a short
+  // summary of the failures last (CI keeps only the tail of a run's output).
+  reporter: [['list'], ['json', { outputFile: './test-results/report.json' }]],
   use: {
     baseURL: process.env.BASE_URL ?? 'http://127.0.0.1:3137',
     browserName: 'chromium',
@@ -30,6 +32,8 @@ export default defineConfig({
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
+        // Containers often give /dev/shm 64 MB: use /tmp for shared memory instead.
+        '--disable-dev-shm-usage',
       ],
     },
   },

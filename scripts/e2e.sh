@@ -17,4 +17,8 @@ start_test_server e2e "$port" \
   SWITCHBOARD_CALL_TIMEOUT_IN_PROGRESS_SECS=86400
 export E2E_DATABASE_URL=$TEST_SERVER_DB_URL
 export BASE_URL="http://127.0.0.1:$port"
-(cd end2end && npx playwright test "$@") || { echo "e2e: failed; server log in $TEST_SERVER_LOG" >&2; exit 1; }
+if ! (cd end2end && npx playwright test "$@"); then
+  node scripts/e2e-digest.mjs end2end/test-results/report.json "$TEST_SERVER_LOG" >&2 || true
+  echo "e2e: failed; server log in $TEST_SERVER_LOG" >&2
+  exit 1
+fi
