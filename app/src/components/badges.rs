@@ -61,7 +61,7 @@ pub fn CallStatusBadge(#[prop(into)] status: Signal<CallStatus>) -> impl IntoVie
             aria-label=move || format!("Call status: {}", status.get().label())
         >
             <span class=move || if pulse.get() { "badge-icon inline-flex animate-pulse motion-reduce:animate-none" } else { "badge-icon inline-flex" }>
-                {move || view! { <Icon kind=icon.get() /> }}
+                <Icon kind=icon />
             </span>
             {move || status.get().label()}
         </span>
