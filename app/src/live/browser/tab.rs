@@ -1,6 +1,6 @@
 //! This tab's part in the browser-wide realtime connection: one tab (elected with a Web Lock)
 //! holds the stream and forwards every batch over a `BroadcastChannel`; every tab queues what
-//! it receives and hands it to its live views once per animation frame.
+//! it receives and hands it to its live views in a task of their own, at most every 16 ms.
 
 use std::cell::RefCell;
 use std::rc::Rc;
