@@ -327,8 +327,10 @@ pub(crate) fn receive(batch: Batch) {
             }];
             t.queued_changes = 0;
         }
+        // Clamped: a wall clock set back must not hold changes for as long.
         let wait = t.last_flush_ms + FLUSH_SPACING_MS - js_sys::Date::now();
-        (!std::mem::replace(&mut t.flush_scheduled, true)).then_some(wait.max(0.0))
+        (!std::mem::replace(&mut t.flush_scheduled, true))
+            .then_some(wait.clamp(0.0, FLUSH_SPACING_MS))
     });
     if let Some(Some(wait_ms)) = schedule {
         set_timeout(flush, Duration::from_millis(wait_ms as u64));
