@@ -11,6 +11,7 @@ pub mod backoff;
 #[cfg(feature = "hydrate")]
 mod browser;
 pub mod follower;
+pub mod pacing;
 pub mod protocol;
 pub mod rows;
 pub mod status;

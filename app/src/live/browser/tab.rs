@@ -1,6 +1,6 @@
 //! This tab's part in the browser-wide realtime connection: one tab (elected with a Web Lock)
 //! holds the stream and forwards every batch over a `BroadcastChannel`; every tab queues what
-//! it receives and hands it to its live views in a task of their own, at most every 16 ms.
+//! it receives and hands it to its live views in a task of their own (see [`pacing`]).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -13,6 +13,7 @@ use web_sys::{BroadcastChannel, MessageEvent};
 use super::source::{self, Source};
 use super::{followers, js};
 use crate::cursor::Cursor;
+use crate::live::pacing;
 use crate::live::protocol::{Batch, Identity, TabMessage};
 use crate::live::status::ConnState;
 use crate::live::Realtime;
@@ -29,13 +30,6 @@ const CHANNEL_NAME: &str = "switchboard-realtime";
 const MAX_QUEUED_CHANGES: usize = 20_000;
 /// How often the stream holder looks again for tabs queued behind it.
 const FOLLOWERS_EVERY_SECS: u32 = 5;
-/// Queued changes are handed to the views in a task of their own, at most once per this many
-/// milliseconds (a frame at 60 Hz). Not from an animation-frame callback: there the views'
-/// script and the browser's style, layout and paint of that frame make one task — on a board
-/// of 100 calls all changing at once, ~28 ms of script and ~40 ms of rendering, so a click
-/// waited ~70 ms. Apart, neither passes 50 ms, and input is handled between them. (A hidden
-/// tab's timers run at most once a second; it shows nothing meanwhile.)
-const FLUSH_SPACING_MS: f64 = 16.0;
 
 pub(crate) type Handler = Rc<dyn Fn(&[Batch])>;
 /// Called with an event without an id (its name and data).
@@ -327,10 +321,8 @@ pub(crate) fn receive(batch: Batch) {
             }];
             t.queued_changes = 0;
         }
-        // Clamped: a wall clock set back must not hold changes for as long.
-        let wait = t.last_flush_ms + FLUSH_SPACING_MS - js_sys::Date::now();
-        (!std::mem::replace(&mut t.flush_scheduled, true))
-            .then_some(wait.clamp(0.0, FLUSH_SPACING_MS))
+        let wait = pacing::flush_wait_ms(t.last_flush_ms, js_sys::Date::now());
+        (!std::mem::replace(&mut t.flush_scheduled, true)).then_some(wait)
     });
     if let Some(Some(wait_ms)) = schedule {
         set_timeout(flush, Duration::from_millis(wait_ms as u64));
