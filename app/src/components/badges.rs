@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::icons::{Icon, IconKind};
+use super::icons::{Icon, IconKind, LiveIcon};
 use crate::model::{CallStatus, CampaignStatus, ContactStatus};
 
 /// Colour name, Tailwind classes and icon of a call status.
@@ -61,7 +61,7 @@ pub fn CallStatusBadge(#[prop(into)] status: Signal<CallStatus>) -> impl IntoVie
             aria-label=move || format!("Call status: {}", status.get().label())
         >
             <span class=move || if pulse.get() { "badge-icon inline-flex animate-pulse motion-reduce:animate-none" } else { "badge-icon inline-flex" }>
-                <Icon kind=icon />
+                <LiveIcon kind=icon />
             </span>
             {move || status.get().label()}
         </span>

@@ -1,6 +1,7 @@
 //! Inline SVG icons (stroke style, 24×24 grid). Decorative: the text beside them carries meaning.
 
 use leptos::prelude::*;
+use leptos::tachys::html::attribute::AttributeValue;
 
 /// Which icon to draw.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,9 +21,7 @@ impl IconKind {
             IconKind::X => "x",
         }
     }
-}
 
-impl IconKind {
     /// The icon as a single SVG path, so that an icon that changes (a live badge's) rewrites
     /// one attribute instead of replacing elements: re-created icons were two thirds of the
     /// elements restyled per frame on a board of 100 changing calls, and most of its style time.
@@ -39,16 +38,31 @@ impl IconKind {
     }
 }
 
+/// An icon of a fixed kind: plain attributes, no reactive work when it hydrates.
+#[component]
+pub fn Icon(kind: IconKind, #[prop(default = "h-3.5 w-3.5")] class: &'static str) -> impl IntoView {
+    svg(class, kind.name(), kind.path())
+}
+
 /// An icon whose kind may change: the same `<svg>` and `<path>` stay, their attributes follow.
 #[component]
-pub fn Icon(
+pub fn LiveIcon(
     #[prop(into)] kind: Signal<IconKind>,
     #[prop(default = "h-3.5 w-3.5")] class: &'static str,
+) -> impl IntoView {
+    svg(class, move || kind.get().name(), move || kind.get().path())
+}
+
+/// The one `<svg>` every icon is: `name` and `path` plain or reactive.
+fn svg(
+    class: &'static str,
+    name: impl AttributeValue + 'static,
+    path: impl AttributeValue + 'static,
 ) -> impl IntoView {
     view! {
         <svg
             class=class
-            data-icon=move || kind.get().name()
+            data-icon=name
             viewBox="0 0 24 24"
             fill="none"
             stroke="currentColor"
@@ -57,7 +71,7 @@ pub fn Icon(
             stroke-linejoin="round"
             aria-hidden="true"
         >
-            <path d=move || kind.get().path()></path>
+            <path d=path></path>
         </svg>
     }
 }
