@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos::tachys::html::attribute::AttributeValue;
+use leptos::tachys::html::class::IntoClass;
 
 /// Which icon to draw.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,7 +41,10 @@ impl IconKind {
 
 /// An icon of a fixed kind: plain attributes, no reactive work when it hydrates.
 #[component]
-pub fn Icon(kind: IconKind, #[prop(default = "h-3.5 w-3.5")] class: &'static str) -> impl IntoView {
+pub fn Icon(
+    kind: IconKind,
+    #[prop(into, default = "h-3.5 w-3.5".into())] class: String,
+) -> impl IntoView {
     svg(class, kind.name(), kind.path())
 }
 
@@ -48,14 +52,18 @@ pub fn Icon(kind: IconKind, #[prop(default = "h-3.5 w-3.5")] class: &'static str
 #[component]
 pub fn LiveIcon(
     #[prop(into)] kind: Signal<IconKind>,
-    #[prop(default = "h-3.5 w-3.5")] class: &'static str,
+    #[prop(into)] class: Signal<String>,
 ) -> impl IntoView {
-    svg(class, move || kind.get().name(), move || kind.get().path())
+    svg(
+        move || class.get(),
+        move || kind.get().name(),
+        move || kind.get().path(),
+    )
 }
 
 /// The one `<svg>` every icon is: `name` and `path` plain or reactive.
 fn svg(
-    class: &'static str,
+    class: impl IntoClass + 'static,
     name: impl AttributeValue + 'static,
     path: impl AttributeValue + 'static,
 ) -> impl IntoView {
