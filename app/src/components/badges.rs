@@ -159,13 +159,19 @@ mod tests {
     fn a_call_badge_sets_no_inherited_colour_so_a_status_change_leaves_its_pulsing_icon_alone() {
         for status in CallStatus::ALL {
             let style = call_status_style(status);
-            for class in CALL_BADGE.split_whitespace().chain(style.surface.split_whitespace()) {
+            for class in CALL_BADGE
+                .split_whitespace()
+                .chain(style.surface.split_whitespace())
+            {
                 assert!(
                     !class.starts_with("text-") || class == "text-xs",
                     "{status:?}: the badge's own class {class} would be inherited by the icon"
                 );
             }
-            assert!(style.text.starts_with("text-"), "{status:?} has a text colour");
+            assert!(
+                style.text.starts_with("text-"),
+                "{status:?} has a text colour"
+            );
         }
     }
 
