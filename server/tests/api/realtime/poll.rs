@@ -28,6 +28,8 @@ async fn polling_pages_through_changes_without_loss_or_repeats() {
             "UPDATE calls SET failure_reason = 'single-{i}' WHERE id = '{call}'"
         ));
     }
+    // Numbered after the fact: a poll before the sequencer's next batch rightly sees nothing.
+    app.sequenced().await;
     let mut seen = Vec::new();
     for _ in 0..20 {
         let (status, page) = app
@@ -84,6 +86,7 @@ async fn polling_moves_past_pages_of_other_organizations_commits() {
         insert_call(&app, "acme").await;
     }
     let mine = insert_call(&app, "globex").await;
+    app.sequenced().await;
     let mut seen = Vec::new();
     for _ in 0..20 {
         let (_, page) = app
