@@ -122,19 +122,21 @@ fn CallCard(call: Memo<Call>) -> impl IntoView {
             .unwrap_or_default()
     };
     view! {
-        <li class="call-card flex h-14 items-center justify-between gap-3 rounded-md border border-slate-200 bg-white px-3 py-2" data-call-id=id.clone() data-cursor-anchor=id>
-            <div class="min-w-0 flex-1">
-                <p class="truncate text-sm font-medium text-slate-900">{name}</p>
-                // The phone number and a failure reason give way (ellipsis) before the timer
-                // does: the running timer always shows in full.
-                <p class="flex min-w-0 gap-1 whitespace-nowrap text-xs text-slate-500">
-                    <span class="min-w-0 truncate tabular-nums">{phone}</span>
-                    <span aria-hidden="true">"·"</span>
-                    <span class="shrink-0 tabular-nums" data-testid="call-timer">{timer}</span>
-                    {reason}
-                </p>
+        // The name and the badge share the first line, so the phone number and the running
+        // timer have the card's whole width on the second.
+        <li class="call-card flex h-14 flex-col justify-center gap-0.5 rounded-md border border-slate-200 bg-white px-3 py-2" data-call-id=id.clone() data-cursor-anchor=id>
+            <div class="flex min-w-0 items-center justify-between gap-2">
+                <p class="min-w-0 truncate text-sm font-medium text-slate-900">{name}</p>
+                <CallStatusBadge status=status />
             </div>
-            <CallStatusBadge status=status />
+            // The phone number and a failure reason give way (ellipsis) before the timer
+            // does: the running timer always shows in full.
+            <p class="flex min-w-0 gap-1 whitespace-nowrap text-xs text-slate-500">
+                <span class="min-w-0 truncate tabular-nums">{phone}</span>
+                <span aria-hidden="true">"·"</span>
+                <span class="shrink-0 tabular-nums" data-testid="call-timer">{timer}</span>
+                {reason}
+            </p>
         </li>
     }
 }
