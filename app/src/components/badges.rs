@@ -56,9 +56,10 @@ pub fn call_status_style(status: CallStatus) -> CallStatusStyle {
 }
 
 /// Classes every call badge has (its colours come from [`call_status_style`]).
-const CALL_BADGE: &str =
-    "call-badge inline-flex items-center gap-1 whitespace-nowrap rounded-full \
-                          px-2 py-0.5 text-xs font-medium ring-1 ring-inset";
+const CALL_BADGE: &str = concat!(
+    "call-badge inline-flex items-center gap-1 whitespace-nowrap rounded-full px-2 py-0.5 ",
+    "text-xs font-medium ring-1 ring-inset"
+);
 const ICON_SIZE: &str = "h-3.5 w-3.5";
 
 /// QUEUED blue clock, RINGING yellow phone, IN_PROGRESS green phone, ENDED gray check, FAILED red
