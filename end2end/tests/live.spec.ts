@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { backgroundRgb, collectErrors, hueOf, insertCalls, openCampaign, pill, psql, psqlInBackground, signIn } from './support';
+import { backgroundRgb, collectErrors, hueOf, insertCalls, openCampaign, pill, psql, psqlInBackground, sequenced, signIn } from './support';
 
 const badgeOf = (page: import('@playwright/test').Page, id: string) =>
   page.locator(`[data-call-id="${id}"] .call-badge`);
@@ -188,11 +188,7 @@ test('views that fall behind together catch up with one read of the change log e
   psql(`UPDATE calls SET status = 'RINGING', started_at = now() WHERE id = '${call}'`);
   // Numbered after the fact (within milliseconds): a stream that started before that would
   // start before the change and bring it itself, leaving no gap to read.
-  await expect
-    .poll(() => psql(`SELECT count(*) FROM realtime.changes ch JOIN realtime.commits USING (txid)
-                      WHERE ch.table_name = 'calls' AND ch.new_row->>'id' = '${call}'
-                        AND ch.new_row->>'status' = 'RINGING'`), { timeout: 5_000 })
-    .toBe('1');
+  await sequenced();
   release();
   await expect(badgeOf(page, call)).toHaveAttribute('data-status', 'RINGING');
   console.log('change log reads, by after:', reads.join(' '));

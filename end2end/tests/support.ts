@@ -10,6 +10,20 @@ export function psql(sql: string): string {
   return execFileSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql], { encoding: 'utf8' }).trim();
 }
 
+/**
+ * Wait until every transaction committed so far is numbered in the change log (the sequencer
+ * does it after the fact, within milliseconds): what a stream or a poll started afterwards
+ * sees as already written. The browser tests' counterpart of the server tests' `sequenced()`.
+ */
+export async function sequenced() {
+  await expect
+    .poll(() => psql(`SELECT count(*) FROM realtime.changes ch
+                      WHERE pg_xact_status(ch.txid) = 'committed'
+                        AND NOT EXISTS (SELECT 1 FROM realtime.commits c WHERE c.txid = ch.txid)`),
+      { timeout: 5_000 })
+    .toBe('0');
+}
+
 /** Run SQL with psql without blocking the test (a write loop while the page is watched). */
 export function psqlInBackground(sql: string): Promise<void> {
   return new Promise<void>((resolve, reject) =>

@@ -7,6 +7,7 @@ use crate::model::{CallStatus, CampaignStatus, ContactStatus};
 
 /// How a call status looks: its colour's name, the badge's background and ring, the text colour
 /// of its icon and label, and its icon.
+#[derive(Clone, Copy, Debug)]
 pub struct CallStatusStyle {
     pub color: &'static str,
     pub surface: &'static str,
