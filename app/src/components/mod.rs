@@ -7,6 +7,7 @@ pub mod cursors;
 pub mod editing;
 pub mod feed;
 pub mod format;
+pub mod glide;
 pub mod health_indicator;
 pub mod icons;
 pub mod layout;

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::components::badges::CallStatusBadge;
 use crate::components::format::{clock, duration_secs};
+use crate::components::glide::glide_moves;
 use crate::components::show_more::{first_or_all, ShowMoreButton};
 use crate::components::virtual_list::VirtualList;
 use crate::live::use_realtime;
@@ -19,8 +20,11 @@ pub fn CallBoard(
     #[prop(into)] active: Signal<Vec<Call>>,
     #[prop(into)] finished: Signal<Vec<Call>>,
 ) -> impl IntoView {
+    // Cards glide to their new places as calls start and end (the two lists move together).
+    let board = NodeRef::new();
+    glide_moves(board, ".call-card");
     view! {
-        <section class="mt-6" aria-labelledby="board-title">
+        <section node_ref=board class="mt-6" aria-labelledby="board-title">
             <h2 id="board-title" class="mb-2 text-lg font-semibold">"Call board"</h2>
             <CallList title="Active" calls=active empty="No call is active right now." testid="active-calls-list" />
             <CallList title="Recently finished" calls=finished empty="No call has finished yet." testid="finished-calls-list" initial=FINISHED_SHOWN />
