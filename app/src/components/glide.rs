@@ -39,19 +39,15 @@ pub fn glides(cards: usize, width_before: Option<i32>, width: i32, reduced_motio
 /// changes (in the browser; the server renders the board as it is).
 pub fn glide_moves(root: NodeRef<leptos::html::Section>, selector: &'static str) {
     #[cfg(feature = "hydrate")]
-    Effect::new(move |started: Option<bool>| {
-        if started == Some(true) {
-            return true;
-        }
-        let Some(el) = root.get() else {
-            return false;
-        };
-        if let Some(watch) = browser::Watch::start(el, selector) {
-            let watch = send_wrapper::SendWrapper::new(watch);
-            on_cleanup(move || watch.take().stop());
-        }
-        true
-    });
+    {
+        let watch = StoredValue::new_local(None::<browser::Watch>);
+        root.on_load(move |el| watch.set_value(browser::Watch::start(el, selector)));
+        on_cleanup(move || {
+            if let Some(w) = watch.try_update_value(Option::take).flatten() {
+                w.stop();
+            }
+        });
+    }
     #[cfg(not(feature = "hydrate"))]
     let _ = (root, selector);
 }
