@@ -6,7 +6,8 @@
 //   LH_URL=http://127.0.0.1:3900 LH_CAMPAIGN=<uuid> node scripts/lighthouse.mjs
 //
 // LH_PRESET=desktop scores with Lighthouse's desktop settings instead of its default (a
-// mid-range phone: 4x slower CPU, throttled network). Full reports: target/lighthouse/*.json.
+// mid-range phone: 4x slower CPU, throttled network). Full reports: target/lighthouse/*.json
+// (*-desktop.json for the desktop settings).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import lighthouse from 'lighthouse';
 import desktopConfig from 'lighthouse/core/config/desktop-config.js';
@@ -67,7 +68,8 @@ try {
     const { lhr } = await lighthouse(`${base}${page.path}`, flags, config);
     if (lhr.runtimeError) throw new Error(`${page.name}: ${lhr.runtimeError.message}`);
     mkdirSync('target/lighthouse', { recursive: true });
-    writeFileSync(`target/lighthouse/${page.name.replace(/ /g, '-')}.json`, JSON.stringify(lhr));
+    const suffix = process.env.LH_PRESET === 'desktop' ? '-desktop' : '';
+    writeFileSync(`target/lighthouse/${page.name.replace(/ /g, '-')}${suffix}.json`, JSON.stringify(lhr));
     const scores = CATEGORIES.map((c) => [c, Math.round((lhr.categories[c].score ?? 0) * 100)]);
     // First load: the page and the files it is built from (document, CSS, JS, WASM, icon),
     // as a first visit with an empty cache transfers them. The live traffic that follows (the

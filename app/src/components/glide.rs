@@ -28,11 +28,17 @@ pub fn invert(first: (i32, i32), last: (i32, i32)) -> Option<(i32, i32)> {
     (d != (0, 0)).then_some(d)
 }
 
-/// Whether a change to a board of `cards` cards glides: not for big boards, not after the
-/// board's width changed (every card moved with the columns, not with the change), not for
-/// reduced motion.
-pub fn glides(cards: usize, width_before: Option<i32>, width: i32, reduced_motion: bool) -> bool {
-    cards <= GLIDE_AT_MOST && width_before == Some(width) && !reduced_motion
+/// Whether a board of `cards` cards is watched at all: big boards, and readers who asked for
+/// reduced motion, get the plain jump (and the board costs nothing more per change).
+pub fn watched(cards: usize, reduced_motion: bool) -> bool {
+    cards <= GLIDE_AT_MOST && !reduced_motion
+}
+
+/// Whether a change to a watched board glides: not when the board was not measured before it,
+/// and not after the board's width changed (every card moved with the columns, not with the
+/// change).
+pub fn glides(width_before: Option<i32>, width: i32) -> bool {
+    width_before == Some(width)
 }
 
 /// Make the elements matching `selector` inside the `root` section glide when the DOM under it
@@ -63,9 +69,9 @@ mod browser {
     use js_sys::{Array, WeakMap};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
-    use web_sys::{HtmlElement, MutationObserver, MutationObserverInit};
+    use web_sys::{HtmlElement, MediaQueryList, MutationObserver, MutationObserverInit};
 
-    use super::{glides, invert, GLIDE_AT_MOST, GLIDE_MS};
+    use super::{glides, invert, watched, GLIDE_MS};
 
     /// A board being watched; `stop` when it unmounts.
     pub struct Watch {
@@ -81,6 +87,7 @@ mod browser {
         gliding: WeakMap,
         stamp: Cell<u32>,
         width: Cell<Option<i32>>,
+        reduced_motion: Option<MediaQueryList>,
     }
 
     impl Watch {
@@ -92,6 +99,11 @@ mod browser {
                 gliding: WeakMap::new(),
                 stamp: Cell::new(0),
                 width: Cell::new(None),
+                reduced_motion: web_sys::window().and_then(|w| {
+                    w.match_media("(prefers-reduced-motion: reduce)")
+                        .ok()
+                        .flatten()
+                }),
             });
             // The first positions once the hydrated page has been laid out (after its frame,
             // so reading them costs no layout of its own).
@@ -117,16 +129,6 @@ mod browser {
         }
     }
 
-    fn reduced_motion() -> bool {
-        web_sys::window()
-            .and_then(|w| {
-                w.match_media("(prefers-reduced-motion: reduce)")
-                    .ok()
-                    .flatten()
-            })
-            .is_some_and(|m| m.matches())
-    }
-
     impl Board {
         /// The DOM under the board changed (a microtask after the change, before the frame):
         /// measure, and glide the cards that moved.
@@ -134,16 +136,15 @@ mod browser {
             let Ok(cards) = self.root.query_selector_all(self.selector) else {
                 return;
             };
-            let n = cards.length() as usize;
-            let motion = !reduced_motion();
-            if n > GLIDE_AT_MOST || !motion {
+            let reduced = self.reduced_motion.as_ref().is_some_and(|m| m.matches());
+            if !watched(cards.length() as usize, reduced) {
                 // Not measured at all (the big board's frames stay as they were); the next
                 // change after the board shrinks measures without gliding.
                 self.width.set(None);
                 return;
             }
             let width = self.root.offset_width();
-            let glide = animate && glides(n, self.width.get(), width, !motion);
+            let glide = animate && glides(self.width.get(), width);
             self.width.set(Some(width));
             let mut moved = Vec::new();
             for i in 0..cards.length() {
@@ -225,11 +226,16 @@ mod tests {
     }
 
     #[test]
-    fn big_boards_resized_boards_and_reduced_motion_jump() {
-        assert!(glides(12, Some(800), 800, false));
-        assert!(!glides(GLIDE_AT_MOST + 1, Some(800), 800, false));
-        assert!(!glides(12, Some(800), 640, false));
-        assert!(!glides(12, None, 800, false));
-        assert!(!glides(12, Some(800), 800, true));
+    fn big_boards_and_reduced_motion_are_not_watched() {
+        assert!(watched(GLIDE_AT_MOST, false));
+        assert!(!watched(GLIDE_AT_MOST + 1, false));
+        assert!(!watched(12, true));
+    }
+
+    #[test]
+    fn a_change_glides_only_on_a_board_measured_before_at_the_same_width() {
+        assert!(glides(Some(800), 800));
+        assert!(!glides(Some(800), 640));
+        assert!(!glides(None, 800));
     }
 }
